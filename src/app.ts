@@ -1,0 +1,70 @@
+import cookie from '@fastify/cookie';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { createAuthService } from './modules/auth/auth.service.js';
+import { createSessionsRepository } from './modules/auth/sessions.repository.js';
+import { createConversationsRepository } from './modules/conversations/conversations.repository.js';
+import { messagesRoutes } from './modules/messages/messages.routes.js';
+import { createMessagesRepository } from './modules/messages/messages.repository.js';
+import { createMessagesService } from './modules/messages/messages.service.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { createUsersRepository } from './modules/users/users.repository.js';
+import { createUsersService } from './modules/users/users.service.js';
+import { authPlugin } from './plugins/auth.js';
+import { installBodyParsers } from './plugins/body-parsers.js';
+import { installErrorHandler } from './plugins/error-handler.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { installValidation } from './plugins/validation.js';
+
+export interface BuildOptions {
+  /** An open database to use instead of opening `config.databaseUrl` (it is then not closed with the app). */
+  database?: Database;
+  /** Pino options, or false for no logging (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** The whole service as a Fastify instance: the server, the tests and the benchmarks all build this. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrftoken"]', 'res.headers["set-cookie"]'],
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    routerOptions: { maxParamLength: 300 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const database = options.database ?? openDatabase(config.databaseUrl);
+  if (!options.database) app.addHook('onClose', () => database.destroy());
+  await migrateToLatest(database);
+
+  const users = createUsersRepository(database.db);
+  const sessions = createSessionsRepository(database.db);
+  const conversations = createConversationsRepository(database.db);
+  const messages = createMessagesRepository(database.db);
+  const auth = createAuthService({
+    users, sessions, secretKey: config.secretKey, sessionLifetimeSeconds: config.sessionLifetimeSeconds,
+  });
+
+  installValidation(app);
+  installBodyParsers(app);
+  installErrorHandler(app);
+  await app.register(cookie);
+  await app.register(authPlugin, { auth, config });
+  await registerOpenApi(app);
+
+  const cookies = { secureCookies: config.secureCookies };
+  await app.register(authRoutes, { auth, cookies });
+  await app.register(usersRoutes, { users: createUsersService({ users }) });
+  await app.register(messagesRoutes, { messages: createMessagesService({ messages, conversations, users }) });
+
+  return app;
+}

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** `sqlite:<path>` (or `sqlite::memory:`) or `postgres://...` */
+  readonly databaseUrl: string;
+  readonly redisUrl: string | null;
+  /** Keys the hashes under which session ids are stored; every instance must share it. */
+  readonly secretKey: string;
+  /** Origins besides the request's own host that may make unsafe requests, e.g. `https://app.example.com`. */
+  readonly trustedOrigins: readonly string[];
+  /** Force the `Secure` flag on cookies (it is set anyway on requests that arrived over HTTPS). */
+  readonly secureCookies: boolean;
+  readonly logLevel: LogLevel;
+  /** Absolute lifetime of a login session, in seconds (Django's SESSION_COOKIE_AGE). */
+  readonly sessionLifetimeSeconds: number;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const DEFAULT_DATABASE_URL = 'sqlite:./data/db.sqlite3';
+const TWO_WEEKS_SECONDS = 14 * 24 * 60 * 60;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the configuration; throws a ConfigError naming the variable at fault. */
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = readDatabaseUrl(env.DATABASE_URL);
+  return Object.freeze({
+    port: readInteger(env, 'PORT', 8000, 0, 65535),
+    host: readNonEmpty(env, 'HOST', '127.0.0.1'),
+    databaseUrl,
+    redisUrl: readRedisUrl(env.REDIS_URL),
+    secretKey: env.SECRET_KEY?.trim() || loadOrCreateSecretKey(dataFolderOf(databaseUrl)),
+    trustedOrigins: Object.freeze(readOrigins(env.TRUSTED_ORIGINS)),
+    secureCookies: readBoolean(env, 'SECURE_COOKIES', false),
+    logLevel: readLogLevel(env.LOG_LEVEL),
+    sessionLifetimeSeconds: readInteger(env, 'SESSION_LIFETIME_SECONDS', TWO_WEEKS_SECONDS, 60, 10 * 365 * 24 * 3600),
+  });
+}
+
+function readNonEmpty(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value.trim() === '') throw new ConfigError(`${name} must not be blank`);
+  return value.trim();
+}
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function readDatabaseUrl(raw: string | undefined): string {
+  const value = raw?.trim() || DEFAULT_DATABASE_URL;
+  if (value.startsWith('sqlite:')) {
+    if (value.length === 'sqlite:'.length) throw new ConfigError('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/db.sqlite3');
+    return value;
+  }
+  if (value.startsWith('postgres://') || value.startsWith('postgresql://')) {
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError('DATABASE_URL is not a valid postgres:// URL');
+    }
+    return value;
+  }
+  throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://');
+}
+
+function readRedisUrl(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  if (!/^rediss?:\/\//.test(value)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+  try {
+    new URL(value);
+  } catch {
+    throw new ConfigError('REDIS_URL is not a valid URL');
+  }
+  return value;
+}
+
+function readOrigins(raw: string | undefined): string[] {
+  if (!raw?.trim()) return [];
+  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new ConfigError(`TRUSTED_ORIGINS entry "${entry}" is not an origin like https://app.example.com`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ConfigError(`TRUSTED_ORIGINS entry "${entry}" must be http or https`);
+    }
+    return url.origin;
+  });
+}
+
+function readLogLevel(raw: string | undefined): LogLevel {
+  const value = (raw?.trim() || 'info').toLowerCase();
+  if (!(LOG_LEVELS as string[]).includes(value)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return value as LogLevel;
+}
+
+/** The folder beside the SQLite file, or ./data for other databases. */
+function dataFolderOf(databaseUrl: string): string {
+  if (databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:') {
+    return dirname(databaseUrl.slice('sqlite:'.length));
+  }
+  return './data';
+}
+
+function loadOrCreateSecretKey(folder: string): string {
+  const file = join(folder, 'secret_key');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(folder, { recursive: true });
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(file, key + '\n', { mode: 0o600, flag: 'wx' });
+  return key;
+}

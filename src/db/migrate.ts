@@ -1,0 +1,26 @@
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Database } from './database.js';
+import * as initial from './migrations/0001_initial.js';
+
+/** Every migration in order; each receives the dialect so one file can serve both databases. */
+const MIGRATIONS = { '0001_initial': initial } as const;
+
+class ListedMigrationProvider implements MigrationProvider {
+  constructor(private readonly database: Database) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const dialect = this.database.dialect;
+    return Object.fromEntries(Object.entries(MIGRATIONS).map(([name, migration]) => [
+      name,
+      { up: (db) => migration.up(db, dialect) } satisfies Migration,
+    ]));
+  }
+}
+
+/** Brings the schema to the latest version; throws with the failing migration's error. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = new Migrator({ db: database.db, provider: new ListedMigrationProvider(database) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

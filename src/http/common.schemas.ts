@@ -1,0 +1,33 @@
+import { Type } from 'typebox';
+
+/** `{"detail": "..."}`: every error that is not about a particular field. */
+export const Detail = Type.Object({ detail: Type.String() }, {
+  title: 'Detail',
+  examples: [{ detail: 'Authentication credentials were not provided.' }],
+});
+
+/** DRF's field errors: each invalid field with its messages. */
+export const FieldErrors = Type.Record(Type.String(), Type.Array(Type.String()), {
+  title: 'FieldErrors',
+  examples: [{ content: ['This field may not be blank.'] }],
+});
+
+/** DRF's page-number pagination envelope around a list of `item`. */
+export function PageOf<T extends Parameters<typeof Type.Array>[0]>(item: T, title: string) {
+  return Type.Object({
+    count: Type.Integer({ description: 'Total number of items across all pages.' }),
+    next: Type.Union([Type.String(), Type.Null()], { description: 'Absolute URL of the next page, or null.' }),
+    previous: Type.Union([Type.String(), Type.Null()], { description: 'Absolute URL of the previous page, or null.' }),
+    results: Type.Array(item),
+  }, { title });
+}
+
+export const PageQuery = Type.Object({
+  page: Type.Optional(Type.String({ description: 'Page number (1 is the first) or `last`.', examples: ['1', 'last'] })),
+  page_size: Type.Optional(Type.String({ description: 'Items per page (default 10, at most 100).', examples: ['10'] })),
+});
+
+/** Responses every route that needs a login can give. */
+export const authErrorResponses = {
+  403: { ...Detail, description: 'Not logged in, or a missing or wrong CSRF token on an unsafe method.' },
+} as const;

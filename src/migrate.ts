@@ -1,0 +1,18 @@
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+
+/** `npm run migrate`: brings the database at DATABASE_URL to the latest schema, then exits. */
+try {
+  const config = loadConfig();
+  const database = openDatabase(config.databaseUrl);
+  try {
+    const applied = await migrateToLatest(database);
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date.');
+  } finally {
+    await database.destroy();
+  }
+} catch (error) {
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+}

@@ -1,0 +1,58 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { clearLoginCookies, type CookiePolicy, SESSION_COOKIE, setLoginCookies } from '../../http/cookies.js';
+import { Detail, FieldErrors } from '../../http/common.schemas.js';
+import { UserSchema } from '../users/users.schemas.js';
+import type { AuthService } from './auth.service.js';
+import { LoginBody, LoginResponse, RegisterBody } from './auth.schemas.js';
+import { maskCsrfSecret } from './csrf-token.js';
+
+const LoggedOut = Type.Object({ detail: Type.String() }, { examples: [{ detail: 'Logged out.' }] });
+
+export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies: CookiePolicy }> = async (app, opts) => {
+  app.post('/register/', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Create an account',
+      body: RegisterBody,
+      response: { 201: UserSchema, 400: FieldErrors },
+    },
+  }, async (req, reply) => {
+    const user = await opts.auth.register(req.body);
+    return reply.code(201).send(user);
+  });
+
+  app.post('/login/', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Log in with a username or email',
+      description: 'Opens a new session (cookie `sessionid`) and returns a new CSRF token, also set as the '
+        + '`csrftoken` cookie. Send the token as `X-CSRFToken` on every POST, PUT, PATCH and DELETE.',
+      body: LoginBody,
+      response: { 200: LoginResponse, 400: FieldErrors, 401: { ...Detail, description: 'Unknown user or wrong password.' } },
+    },
+  }, async (req, reply) => {
+    const login = await opts.auth.login(req.body.username, req.body.password, req.cookies[SESSION_COOKIE]);
+    setLoginCookies(req, reply, opts.cookies, login);
+    return { detail: 'Logged in.', csrf_token: maskCsrfSecret(login.csrfSecret), user: login.user };
+  });
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/logout/',
+    schema: {
+      tags: ['auth'],
+      summary: 'Log out',
+      description: 'Deletes the session on the server and clears the cookies. Succeeds when not logged in. '
+        + 'A POST made with a live session needs the CSRF token, like every unsafe request.',
+      response: { 200: LoggedOut, 403: Detail },
+    },
+    preHandler: app.identifyUser,
+    handler: async (req, reply) => {
+      const key = req.cookies[SESSION_COOKIE];
+      if (key) await opts.auth.logout(key);
+      clearLoginCookies(req, reply, opts.cookies);
+      return { detail: 'Logged out.' };
+    },
+  });
+};

@@ -1,0 +1,90 @@
+import { uniqueViolation } from '../../db/constraint-violation.js';
+import { type FieldErrors, fieldErrors, invalidCredentials } from '../../errors.js';
+import type { User } from '../users/user.js';
+import type { UsersRepository } from '../users/users.repository.js';
+import { newCsrfSecret } from './csrf-token.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { passwordProblems } from './password-policy.js';
+import { hashSessionKey, newSessionKey } from './session-key.js';
+import type { ActiveSession, SessionsRepository } from './sessions.repository.js';
+
+export interface RegistrationInput {
+  username: string;
+  email: string;
+  password: string;
+}
+
+export interface Login {
+  user: User;
+  /** The cookie value; only its hash is stored. */
+  sessionKey: string;
+  csrfSecret: string;
+  expiresAt: number;
+}
+
+const USERNAME_TAKEN = 'A user with that username already exists.';
+const EMAIL_TAKEN = 'A user with that email already exists.';
+
+export function createAuthService(deps: {
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  secretKey: string;
+  sessionLifetimeSeconds: number;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+  const hashKey = (key: string) => hashSessionKey(deps.secretKey, key);
+
+  return {
+    async register(input: RegistrationInput): Promise<User> {
+      const username = input.username.normalize('NFKC');
+      const email = input.email.trim();
+      const errors: FieldErrors = {};
+      const [usernameTaken, emailTaken] = await Promise.all([
+        deps.users.usernameTaken(username), deps.users.emailTaken(email)]);
+      if (usernameTaken) errors.username = [USERNAME_TAKEN];
+      if (emailTaken) errors.email = [EMAIL_TAKEN];
+      const problems = passwordProblems(input.password, { username, email });
+      if (problems.length > 0) errors.password = problems;
+      if (Object.keys(errors).length > 0) throw fieldErrors(errors);
+
+      const passwordHash = await hashPassword(input.password);
+      try {
+        return await deps.users.insert({ username, email, passwordHash, dateJoined: now() });
+      } catch (error) {
+        // Two registrations racing for the same name: the unique index decides, and says which.
+        const violated = uniqueViolation(error);
+        if (violated === null) throw error;
+        throw fieldErrors(violated.includes('email') ? { email: [EMAIL_TAKEN] } : { username: [USERNAME_TAKEN] });
+      }
+    },
+
+    /** Checks the credentials and opens a new session; replaces `previousSessionKey` if given. */
+    async login(identifier: string, password: string, previousSessionKey?: string): Promise<Login> {
+      const candidate = await deps.users.findCredentials(identifier.trim());
+      const valid = await verifyPassword(candidate?.password_hash ?? null, password);
+      if (!candidate || !valid) throw invalidCredentials();
+
+      if (previousSessionKey) await deps.sessions.delete(hashKey(previousSessionKey));
+      const sessionKey = newSessionKey();
+      const csrfSecret = newCsrfSecret();
+      const createdAt = now();
+      const expiresAt = createdAt + deps.sessionLifetimeSeconds * 1000;
+      await deps.sessions.insert({ idHash: hashKey(sessionKey), userId: candidate.id, csrfSecret, createdAt, expiresAt });
+      await deps.users.recordLogin(candidate.id, createdAt);
+      const user: User = { id: candidate.id, username: candidate.username, email: candidate.email };
+      return { user, sessionKey, csrfSecret, expiresAt };
+    },
+
+    async logout(sessionKey: string): Promise<void> {
+      await deps.sessions.delete(hashKey(sessionKey));
+    },
+
+    /** The live session behind a cookie value, or null. */
+    async authenticate(sessionKey: string): Promise<ActiveSession | null> {
+      return (await deps.sessions.findActive(hashKey(sessionKey), now())) ?? null;
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,135 @@
+import type { Kysely, Transaction } from 'kysely';
+import { uniqueViolation } from '../../db/constraint-violation.js';
+import type { DatabaseSchema } from '../../db/schema.js';
+import { orderedPair } from '../conversations/conversations.repository.js';
+import type { User } from '../users/user.js';
+import type { MessageRecord } from './message.js';
+
+export interface NewMessage {
+  sender: User;
+  recipient: User;
+  content: string;
+  clientId: string | null;
+  at: number;
+}
+
+export interface InsertResult {
+  message: MessageRecord;
+  /** True when the sender had already sent a message with this client id: that one is returned. */
+  replayed: boolean;
+}
+
+export function createMessagesRepository(db: Kysely<DatabaseSchema>) {
+  function selectMessages() {
+    return db.selectFrom('messages')
+      .innerJoin('users as sender', 'sender.id', 'messages.sender_id')
+      .innerJoin('users as recipient', 'recipient.id', 'messages.recipient_id')
+      .select(['messages.id', 'messages.conversation_id', 'messages.sender_id', 'messages.recipient_id',
+        'sender.username as sender_username', 'recipient.username as recipient_username',
+        'messages.content', 'messages.created_at', 'messages.edited_at', 'messages.deleted_at', 'messages.client_id']);
+  }
+
+  /** The conversation of the pair, created with its member rows on the first message. */
+  async function conversationFor(trx: Transaction<DatabaseSchema>, a: number, b: number, at: number): Promise<number> {
+    const [low, high] = orderedPair(a, b);
+    const existing = await trx.selectFrom('conversations').select('id')
+      .where('user_low_id', '=', low).where('user_high_id', '=', high).executeTakeFirst();
+    if (existing) return existing.id;
+    // Concurrent first messages: the unique pair lets one insert win; the others wait for it and find its row.
+    await trx.insertInto('conversations')
+      .values({ user_low_id: low, user_high_id: high, last_message_id: null, message_count: 0, updated_at: at })
+      .onConflict((oc) => oc.columns(['user_low_id', 'user_high_id']).doNothing())
+      .execute();
+    const created = await trx.selectFrom('conversations').select('id')
+      .where('user_low_id', '=', low).where('user_high_id', '=', high).executeTakeFirstOrThrow();
+    const members = low === high ? [low] : [low, high];
+    await trx.insertInto('conversation_members')
+      .values(members.map((userId) => ({ conversation_id: created.id, user_id: userId, last_read_id: 0, unread_count: 0, hidden: 0 })))
+      .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
+      .execute();
+    return created.id;
+  }
+
+  return {
+    /**
+     * Stores a message and keeps its conversation's counters in the same transaction. A repeated
+     * client id is caught by the unique (sender, client id) index, never by a prior read.
+     */
+    async insert(message: NewMessage): Promise<InsertResult> {
+      try {
+        const { id, conversationId } = await db.transaction().execute(async (trx) => {
+          const conversationId = await conversationFor(trx, message.sender.id, message.recipient.id, message.at);
+          const { id } = await trx.insertInto('messages').values({
+            conversation_id: conversationId,
+            sender_id: message.sender.id,
+            recipient_id: message.recipient.id,
+            content: message.content,
+            created_at: message.at,
+            client_id: message.clientId,
+          }).returning('id').executeTakeFirstOrThrow();
+          await trx.updateTable('conversations')
+            .set((eb) => ({ last_message_id: id, message_count: eb('message_count', '+', 1), updated_at: message.at }))
+            .where('id', '=', conversationId).execute();
+          if (message.recipient.id !== message.sender.id) {
+            await trx.updateTable('conversation_members')
+              .set((eb) => ({ unread_count: eb('unread_count', '+', 1), hidden: 0 }))
+              .where('conversation_id', '=', conversationId).where('user_id', '=', message.recipient.id).execute();
+          }
+          return { id, conversationId };
+        });
+        return {
+          message: {
+            id,
+            conversation_id: conversationId,
+            sender_id: message.sender.id,
+            recipient_id: message.recipient.id,
+            sender_username: message.sender.username,
+            recipient_username: message.recipient.username,
+            content: message.content,
+            created_at: message.at,
+            edited_at: null,
+            deleted_at: null,
+            client_id: message.clientId,
+          },
+          replayed: false,
+        };
+      } catch (error) {
+        if (message.clientId === null || uniqueViolation(error) === null) throw error;
+        const original = await selectMessages()
+          .where('messages.sender_id', '=', message.sender.id)
+          .where('messages.client_id', '=', message.clientId)
+          .executeTakeFirst();
+        if (!original) throw error;
+        return { message: original, replayed: true };
+      }
+    },
+
+    findById(id: number): Promise<MessageRecord | undefined> {
+      return selectMessages().where('messages.id', '=', id).executeTakeFirst();
+    },
+
+    /**
+     * Rows `offset .. offset+limit` of a conversation, oldest first. Pages in the newer half are read
+     * from the newest end, so the last page costs what the first does.
+     */
+    async pageOfConversation(conversationId: number, offset: number, limit: number, count: number): Promise<MessageRecord[]> {
+      const query = selectMessages().where('messages.conversation_id', '=', conversationId);
+      if (offset <= count / 2) {
+        return query.orderBy('messages.id', 'asc').limit(limit).offset(offset).execute();
+      }
+      const fromEnd = Math.max(0, count - offset - limit);
+      const rows = await query.orderBy('messages.id', 'desc').limit(Math.min(limit, count - offset)).offset(fromEnd).execute();
+      return rows.reverse();
+    },
+
+    /** Rows of everything the user sent or received, oldest first. */
+    pageOfUser(userId: number, offset: number, limit: number): Promise<MessageRecord[]> {
+      return selectMessages()
+        .where('messages.conversation_id', 'in', db.selectFrom('conversation_members')
+          .select('conversation_id').where('user_id', '=', userId))
+        .orderBy('messages.id', 'asc').limit(limit).offset(offset).execute();
+    },
+  };
+}
+
+export type MessagesRepository = ReturnType<typeof createMessagesRepository>;

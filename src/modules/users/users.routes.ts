@@ -1,0 +1,21 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { authErrorResponses, Detail } from '../../http/common.schemas.js';
+import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
+import type { UsersService } from './users.service.js';
+import { UsersListQuery, UsersPage } from './users.schemas.js';
+
+export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = async (app, opts) => {
+  app.get('/users-list/', {
+    schema: {
+      tags: ['users'],
+      summary: 'List the users you can message',
+      description: 'Ordered by username; you are left out. `?search=` keeps usernames starting with it.',
+      querystring: UsersListQuery,
+      response: { 200: UsersPage, ...authErrorResponses, 404: { ...Detail, description: 'Invalid page.' } },
+    },
+    preHandler: app.requireUser,
+  }, async (req) => {
+    const page = await opts.users.list(req.user!, readPageRequest(req.query), req.query.search);
+    return pageEnvelope(req, page, (user) => user);
+  });
+};

@@ -1,0 +1,53 @@
+import type { ErrorObject } from 'ajv';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ApiError, fieldErrors, methodNotAllowed, notFound, payloadTooLarge, unsupportedMediaType } from '../errors.js';
+import { toFieldErrors } from './validation.js';
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * The one place where errors become responses: DRF's shapes for every 4xx, and for anything
+ * unexpected a 500 that says nothing about the cause (which goes to the log instead).
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | ApiError, req, reply) => {
+    const apiError = toApiError(error, req.body, req.headers['content-type']);
+    // Error bodies are written as they are, whatever a route documents for that status.
+    reply.serializer(JSON.stringify);
+    if (apiError) return reply.code(apiError.statusCode).send(apiError.body);
+    req.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ detail: 'A server error occurred.' });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?', 1)[0];
+    const query = req.url.slice(path.length);
+    if ((req.method === 'GET' || req.method === 'HEAD') && !path.endsWith('/')
+        && app.findRoute({ method: 'GET', url: path + '/' })) {
+      return reply.redirect(path + '/' + query, 301);
+    }
+    const allowed = HTTP_METHODS.filter((method) => app.findRoute({ method, url: path }));
+    if (allowed.length > 0) {
+      const error = methodNotAllowed(req.method);
+      return reply.code(error.statusCode).header('allow', allowed.join(', ')).send(error.body);
+    }
+    const error = notFound();
+    return reply.code(error.statusCode).send(error.body);
+  });
+}
+
+function toApiError(error: FastifyError | ApiError, body: unknown, contentType: string | undefined): ApiError | null {
+  if (error instanceof ApiError) return error;
+  if (error.validation) {
+    return fieldErrors(toFieldErrors(error.validation as unknown as ErrorObject[], body));
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return unsupportedMediaType((contentType ?? '').split(';', 1)[0].trim());
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return payloadTooLarge();
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return new ApiError(status, { detail: error.message });
+  return null;
+}

@@ -1,0 +1,57 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+
+const DESCRIPTION = `A user-to-user messaging API.
+
+**Authentication.** \`POST /login/\` opens a session: the \`sessionid\` cookie, and a CSRF token that comes both
+in the response (\`csrf_token\`) and as the \`csrftoken\` cookie. Every POST, PUT, PATCH and DELETE made with a
+session must send that token in the \`X-CSRFToken\` header (the 32-character cookie value or the 64-character
+masked form from the response are both accepted). This page does that for you after you log in through it.
+
+**Errors** use Django REST framework's shapes: \`{"detail": "..."}\`, or \`{"field": ["message", ...]}\` with 400.`;
+
+/**
+ * The OpenAPI 3 document, generated from the same schemas that validate requests, served at
+ * `/api/schema/`, with Swagger UI at `/api/docs/` and `/docs/`.
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Messaging API', version: '1.0.0', description: DESCRIPTION },
+      tags: [
+        { name: 'auth', description: 'Accounts and sessions' },
+        { name: 'users', description: 'People to message' },
+        { name: 'messages', description: 'Sending and reading messages' },
+      ],
+      components: {
+        securitySchemes: {
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'sessionid' },
+          csrfToken: { type: 'apiKey', in: 'header', name: 'X-CSRFToken' },
+        },
+      },
+      security: [{ sessionCookie: [], csrfToken: [] }],
+    },
+  });
+
+  app.get('/api/schema/', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const routePrefix of ['/api/docs', '/docs']) {
+    // Each copy of the UI in its own scope: the plugin decorates the instance it is registered on.
+    await app.register(async (scope) => scope.register(swaggerUi, {
+      routePrefix,
+      uiConfig: {
+        deepLinking: true,
+        withCredentials: true,
+        // Runs in the browser: send the csrftoken cookie back as X-CSRFToken, as Django's own pages do.
+        requestInterceptor: function addCsrfHeader(request: { headers: Record<string, string> }) {
+          const cookie = (globalThis as unknown as { document: { cookie: string } }).document.cookie;
+          const match = cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+          if (match) request.headers['X-CSRFToken'] = decodeURIComponent(match[1]);
+          return request;
+        },
+      } as Record<string, unknown>,
+    }));
+  }
+}

@@ -1,0 +1,89 @@
+import { Ajv, type ErrorObject, type Options } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { FieldErrors } from '../errors.js';
+
+/**
+ * Request validation with two Ajv instances: bodies are checked as sent (a number is not a string),
+ * while query strings and path parameters, which are always text, are converted to the declared types.
+ */
+export function installValidation(app: FastifyInstance): void {
+  const shared: Options = {
+    allErrors: true,
+    useDefaults: true,
+    removeAdditional: true,
+    verbose: true,
+    keywords: ['x-error', 'example'],
+  };
+  const bodyAjv = addFormats.default(new Ajv({ ...shared, coerceTypes: false }), ['email', 'uuid']);
+  const textAjv = addFormats.default(new Ajv({ ...shared, coerceTypes: 'array' }), ['email', 'uuid']);
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as FastifySchema & object));
+}
+
+/** Turns Ajv's errors into DRF's `{"field": ["message", ...]}`. */
+export function toFieldErrors(errors: readonly ErrorObject[], body: unknown): FieldErrors {
+  const result: FieldErrors = {};
+  const typeErrorFields = new Set<string>();
+  for (const error of errors) {
+    if (error.instancePath === '' && error.keyword === 'type') {
+      return { non_field_errors: [`Invalid data. Expected a dictionary, but got ${pythonTypeName(body)}.`] };
+    }
+    const field = fieldOf(error);
+    if (error.keyword === 'type') typeErrorFields.add(field);
+    const message = messageFor(error);
+    const messages = (result[field] ??= []);
+    if (!messages.includes(message)) messages.push(message);
+  }
+  // A value of the wrong type only needs that said; its other complaints follow from it.
+  for (const field of typeErrorFields) result[field] = result[field].filter((m) => TYPE_MESSAGES.has(m));
+  return result;
+}
+
+const TYPE_MESSAGES = new Set(['Not a valid string.', 'A valid integer is required.', 'This field may not be null.',
+  'Must be a valid boolean.', 'Invalid value.']);
+
+function fieldOf(error: ErrorObject): string {
+  if (error.keyword === 'required') return String(error.params.missingProperty);
+  const [first] = error.instancePath.split('/').filter(Boolean);
+  return first ? decodeURIComponent(first.replace(/~1/g, '/').replace(/~0/g, '~')) : 'non_field_errors';
+}
+
+function messageFor(error: ErrorObject): string {
+  const custom = (error.parentSchema as Record<string, unknown> | undefined)?.['x-error'];
+  switch (error.keyword) {
+    case 'required':
+      return 'This field is required.';
+    case 'type':
+      if (error.data === null) return 'This field may not be null.';
+      if (error.params.type === 'string') return 'Not a valid string.';
+      if (error.params.type === 'integer' || error.params.type === 'number') return 'A valid integer is required.';
+      if (error.params.type === 'boolean') return 'Must be a valid boolean.';
+      return 'Invalid value.';
+    case 'minLength':
+      return error.params.limit === 1
+        ? 'This field may not be blank.'
+        : `Ensure this field has at least ${error.params.limit} characters.`;
+    case 'maxLength':
+      return `Ensure this field has no more than ${error.params.limit} characters.`;
+    case 'minimum':
+      return `Ensure this value is greater than or equal to ${error.params.limit}.`;
+    case 'maximum':
+      return `Ensure this value is less than or equal to ${error.params.limit}.`;
+    case 'format':
+      if (error.params.format === 'email') return 'Enter a valid email address.';
+      if (error.params.format === 'uuid') return 'Must be a valid UUID.';
+      return typeof custom === 'string' ? custom : 'Invalid value.';
+    default:
+      return typeof custom === 'string' ? custom : 'Invalid value.';
+  }
+}
+
+function pythonTypeName(value: unknown): string {
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'string') return 'str';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (value === null) return 'NoneType';
+  return typeof value;
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe } from 'node:test';
+import pg from 'pg';
+import { type Database, openDatabase } from '../../src/db/database.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/**
+ * The databases a test runs on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. Under CI
+ * PostgreSQL is required, so a missing variable fails the run instead of silently skipping.
+ */
+export function testDatabaseKinds(): DatabaseKind[] {
+  if (process.env.TEST_DATABASE_URL) return ['sqlite', 'postgres'];
+  if (process.env.CI === 'true') throw new Error('CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI');
+  return ['sqlite'];
+}
+
+/** Declares the same suite once per database, named after it. */
+export function describeEachDatabase(name: string, suite: (kind: DatabaseKind) => void): void {
+  for (const kind of testDatabaseKinds()) describe(`${name} [${kind}]`, () => suite(kind));
+}
+
+export interface TestDatabase {
+  readonly database: Database;
+  /** The database URL a child process would use, and (PostgreSQL) its schema. */
+  readonly url: string;
+  readonly searchPath?: string;
+  drop(): Promise<void>;
+}
+
+let admin: pg.Pool | null = null;
+
+/** A new, empty database: a SQLite file in a temporary folder, or a PostgreSQL schema of its own. */
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'sqlite') {
+    const folder = mkdtempSync(join(tmpdir(), 'messaging-test-'));
+    const url = `sqlite:${join(folder, 'db.sqlite3')}`;
+    const database = openDatabase(url);
+    return {
+      database,
+      url,
+      async drop() {
+        await database.destroy();
+        rmSync(folder, { recursive: true, force: true });
+      },
+    };
+  }
+  const url = process.env.TEST_DATABASE_URL!;
+  admin ??= new pg.Pool({ connectionString: url, max: 2 });
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  await admin.query(`create schema ${schema}`);
+  const database = openDatabase(url, { searchPath: schema });
+  return {
+    database,
+    url,
+    searchPath: schema,
+    async drop() {
+      await database.destroy();
+      await admin!.query(`drop schema ${schema} cascade`);
+    },
+  };
+}
+
+/** Closes the shared PostgreSQL admin pool; call from a top-level `after`. */
+export async function closeAdminPool(): Promise<void> {
+  await admin?.end();
+  admin = null;
+}
