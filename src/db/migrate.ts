@@ -1,4 +1,4 @@
-import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Database } from './database.js';
 import * as initial from './migrations/0001_initial.js';
 
@@ -19,7 +19,12 @@ class ListedMigrationProvider implements MigrationProvider {
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  const migrator = new Migrator({ db: database.db, provider: new ListedMigrationProvider(database) });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: with another schema
+  // in the same PostgreSQL database holding them, it would skip creating its own.
+  const migrationTableSchema = database.dialect === 'postgres'
+    ? (await sql<{ name: string }>`select current_schema() as name`.execute(database.db)).rows[0].name
+    : undefined;
+  const migrator = new Migrator({ db: database.db, provider: new ListedMigrationProvider(database), migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);

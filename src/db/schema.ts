@@ -39,6 +39,8 @@ export interface ConversationMembersTable {
   last_read_id: number;
   unread_count: number;
   hidden: number;
+  /** The conversation's latest message id, kept per member so that the inbox reads from an index. */
+  last_message_id: number | null;
 }
 
 export interface MessagesTable {
@@ -53,10 +55,25 @@ export interface MessagesTable {
   client_id: string | null;
 }
 
+export interface BlocksTable {
+  blocker_id: number;
+  blocked_id: number;
+  created_at: EpochMillis;
+}
+
+export interface ApiTokensTable {
+  id_hash: string;
+  user_id: number;
+  created_at: EpochMillis;
+  last_used_at: EpochMillis | null;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   sessions: SessionsTable;
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
+  blocks: BlocksTable;
+  api_tokens: ApiTokensTable;
 }

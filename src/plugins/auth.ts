@@ -28,7 +28,8 @@ declare module 'fastify' {
 /**
  * Session authentication with Django's CSRF rules: a session is found from the `sessionid` cookie,
  * and every unsafe request made with it must carry the session's token in `X-CSRFToken`. Unsafe
- * requests from a foreign `Origin` are refused before anything else runs.
+ * requests from a foreign `Origin`, or made with a session but without its token, are refused before
+ * anything else runs: on every route, and before the body is read.
  */
 export const authPlugin = fp(async (app: FastifyInstance, opts: { auth: AuthService; config: Config }) => {
   const trustedOrigins = new Set(opts.config.trustedOrigins);
@@ -38,12 +39,17 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { auth: AuthServ
   app.addHook('onRequest', async (req) => {
     if (SAFE_METHODS.has(req.method)) return;
     const origin = req.headers.origin;
-    if (origin !== undefined && !isSameOrTrustedOrigin(origin, req.headers.host, trustedOrigins)) {
+    if (origin !== undefined && !isSameOrTrustedOrigin(origin, req, trustedOrigins)) {
       throw originNotTrusted(origin);
     }
+    // Here for every route, as Django's middleware does, rather than in each route's preHandler: so a
+    // forged request is refused before its body is validated, and login cannot replace the session
+    // it rode in on without that session's token.
+    await identifyUser(req);
   });
 
   async function identifyUser(req: FastifyRequest): Promise<void> {
+    if (req.session) return; // identified already, by the hook above
     const key = req.cookies[SESSION_COOKIE];
     if (!key) return;
     const session = await opts.auth.authenticate(key);
@@ -66,10 +72,12 @@ function checkCsrf(req: FastifyRequest, session: ActiveSession): void {
   if (!csrfTokenMatches(token, session.csrfSecret)) throw csrfIncorrect();
 }
 
-function isSameOrTrustedOrigin(origin: string, host: string | undefined, trusted: ReadonlySet<string>): boolean {
+function isSameOrTrustedOrigin(origin: string, req: FastifyRequest, trusted: ReadonlySet<string>): boolean {
   if (trusted.has(origin)) return true;
+  const host = req.headers.host;
   try {
-    return host !== undefined && new URL(origin).host === host.toLowerCase();
+    // Both sides through URL, so that a default port written out ("Host: localhost:80") equals none.
+    return host !== undefined && new URL(origin).host === new URL(`${req.protocol}://${host}`).host;
   } catch {
     return false;
   }

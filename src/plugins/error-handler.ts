@@ -1,9 +1,10 @@
 import type { ErrorObject } from 'ajv';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, fieldErrors, methodNotAllowed, notFound, payloadTooLarge, unsupportedMediaType } from '../errors.js';
 import { toFieldErrors } from './validation.js';
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
  * The one place where errors become responses: DRF's shapes for every 4xx, and for anything
@@ -12,8 +13,9 @@ const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, req, reply) => {
     const apiError = toApiError(error, req.body, req.headers['content-type']);
-    // Error bodies are written as they are, whatever a route documents for that status.
-    reply.serializer(JSON.stringify);
+    // Error bodies are written as they are, whatever a route documents for that status; a custom
+    // serializer makes Fastify leave the content type unset, so it is said here.
+    reply.serializer(JSON.stringify).type(JSON_CONTENT_TYPE);
     if (apiError) return reply.code(apiError.statusCode).send(apiError.body);
     req.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ detail: 'A server error occurred.' });
@@ -34,6 +36,20 @@ export function installErrorHandler(app: FastifyInstance): void {
     const error = notFound();
     return reply.code(error.statusCode).send(error.body);
   });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: what it refuses before routing. A path it cannot decode, or with a
+ * segment longer than `maxParamLength` (longer than any username, email or id), names nothing: 404.
+ */
+export function answerFrameworkError(error: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const apiError = notFound();
+    reply.code(apiError.statusCode).send(apiError.body);
+    return;
+  }
+  req.log.error({ err: error }, 'unhandled error');
+  reply.code(500).send({ detail: 'A server error occurred.' });
 }
 
 function toApiError(error: FastifyError | ApiError, body: unknown, contentType: string | undefined): ApiError | null {

@@ -35,11 +35,15 @@ export function toFieldErrors(errors: readonly ErrorObject[], body: unknown): Fi
     const messages = (result[field] ??= []);
     if (!messages.includes(message)) messages.push(message);
   }
-  // A value of the wrong type only needs that said; its other complaints follow from it.
+  // A value of the wrong type, or a blank one, only needs that said; its other complaints follow from it.
   for (const field of typeErrorFields) result[field] = result[field].filter((m) => TYPE_MESSAGES.has(m));
+  for (const messages of Object.values(result)) {
+    if (messages.includes(BLANK)) messages.splice(0, messages.length, BLANK);
+  }
   return result;
 }
 
+const BLANK = 'This field may not be blank.';
 const TYPE_MESSAGES = new Set(['Not a valid string.', 'A valid integer is required.', 'This field may not be null.',
   'Must be a valid boolean.', 'Invalid value.']);
 
@@ -62,7 +66,7 @@ function messageFor(error: ErrorObject): string {
       return 'Invalid value.';
     case 'minLength':
       return error.params.limit === 1
-        ? 'This field may not be blank.'
+        ? BLANK
         : `Ensure this field has at least ${error.params.limit} characters.`;
     case 'maxLength':
       return `Ensure this field has no more than ${error.params.limit} characters.`;

@@ -1,10 +1,8 @@
-import { after, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { closeAdminPool, createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
-
-after(closeAdminPool);
+import { createTestDatabase, type DatabaseKind, type TestDatabase, whileNoSchemaIsDropped } from './databases.js';
 
 export interface TestApp {
   readonly app: FastifyInstance;
@@ -16,7 +14,7 @@ export interface TestApp {
 export async function buildTestApp(t: TestContext, kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestApp> {
   const testDatabase = await createTestDatabase(kind);
   const config = loadConfig({ DATABASE_URL: testDatabase.url, SECRET_KEY: 'test-secret-key', ...env });
-  const app = await buildApp(config, { database: testDatabase.database, logger: false });
+  const app = await whileNoSchemaIsDropped(kind, () => buildApp(config, { database: testDatabase.database, logger: false }));
   t.after(async () => {
     await app.close();
     await testDatabase.drop();

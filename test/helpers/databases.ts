@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe } from 'node:test';
+import { after, describe } from 'node:test';
 import pg from 'pg';
 import { type Database, openDatabase } from '../../src/db/database.js';
 
@@ -33,6 +33,24 @@ export interface TestDatabase {
 
 let admin: pg.Pool | null = null;
 
+// Kysely's migrator reads the catalog of every schema in the database, and fails when another test
+// process drops its schema in the middle of that read. Migrations hold this advisory lock shared,
+// a drop holds it exclusively.
+const SCHEMA_LOCK = 7_270_001;
+
+/** Runs `migrate` (anything that introspects the database) while no test schema is being dropped. */
+export async function whileNoSchemaIsDropped<T>(kind: DatabaseKind, migrate: () => Promise<T>): Promise<T> {
+  if (kind === 'sqlite') return migrate();
+  const client = await admin!.connect();
+  try {
+    await client.query('select pg_advisory_lock_shared($1)', [SCHEMA_LOCK]);
+    return await migrate();
+  } finally {
+    await client.query('select pg_advisory_unlock_shared($1)', [SCHEMA_LOCK]);
+    client.release();
+  }
+}
+
 /** A new, empty database: a SQLite file in a temporary folder, or a PostgreSQL schema of its own. */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
@@ -59,13 +77,19 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
     searchPath: schema,
     async drop() {
       await database.destroy();
-      await admin!.query(`drop schema ${schema} cascade`);
+      const client = await admin!.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
+        await client.query(`drop schema ${schema} cascade`);
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [SCHEMA_LOCK]);
+        client.release();
+      }
     },
   };
 }
 
-/** Closes the shared PostgreSQL admin pool; call from a top-level `after`. */
-export async function closeAdminPool(): Promise<void> {
+after(async () => {
   await admin?.end();
   admin = null;
-}
+});

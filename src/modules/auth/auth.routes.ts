@@ -27,9 +27,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       tags: ['auth'],
       summary: 'Log in with a username or email',
       description: 'Opens a new session (cookie `sessionid`) and returns a new CSRF token, also set as the '
-        + '`csrftoken` cookie. Send the token as `X-CSRFToken` on every POST, PUT, PATCH and DELETE.',
+        + '`csrftoken` cookie. Send the token as `X-CSRFToken` on every POST, PUT, PATCH and DELETE. '
+        + 'Logging in again over a live session replaces it, and needs its token like every unsafe request.',
       body: LoginBody,
-      response: { 200: LoginResponse, 400: FieldErrors, 401: { ...Detail, description: 'Unknown user or wrong password.' } },
+      response: {
+        200: LoginResponse,
+        400: FieldErrors,
+        401: { ...Detail, description: 'Unknown user or wrong password.' },
+        403: { ...Detail, description: 'A foreign Origin, or a live session without its CSRF token.' },
+      },
     },
   }, async (req, reply) => {
     const login = await opts.auth.login(req.body.username, req.body.password, req.cookies[SESSION_COOKIE]);

@@ -10,7 +10,7 @@ export const Username = Type.String({
   examples: ['alice'],
 });
 
-export const Email = Type.String({ format: 'email', maxLength: 254, description: 'Unique ignoring case.', examples: ['alice@example.com'] });
+export const Email = Type.String({ minLength: 1, format: 'email', maxLength: 254, description: 'Unique ignoring case.', examples: ['alice@example.com'] });
 
 export const RegisterBody = Type.Object({
   username: Username,

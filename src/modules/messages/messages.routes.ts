@@ -12,6 +12,11 @@ const RecipientNotFound = Type.Object({ error: Type.String(), recipient: Type.Ar
   examples: [{ error: 'Recipient not found', recipient: ['No user with this username or email.'] }],
 });
 
+/** One spelling per UUID (lowercase, no `urn:uuid:`), as DRF's UUIDField gives it back: one UUID, one key. */
+function canonicalUuid(value: string | undefined): string | undefined {
+  return value?.toLowerCase().replace(/^urn:uuid:/, '');
+}
+
 export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesService }> = async (app, opts) => {
   app.post('/messages/', {
     schema: {
@@ -28,12 +33,12 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
         ...authErrorResponses,
       },
     },
-    preHandler: app.requireUser,
+    onRequest: app.requireUser,
   }, async (req, reply) => {
     const { message, replayed } = await opts.messages.send(req.user!, {
       recipient: req.body.recipient,
       content: req.body.content,
-      clientId: req.body.client_id ?? req.headers['idempotency-key'],
+      clientId: canonicalUuid(req.body.client_id) ?? req.headers['idempotency-key'],
     });
     return reply.code(replayed ? 200 : 201).send(presentMessage(message));
   });
@@ -46,7 +51,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       querystring: PageQuery,
       response: { 200: MessagesPage, ...authErrorResponses, 404: { ...Detail, description: 'Invalid page.' } },
     },
-    preHandler: app.requireUser,
+    onRequest: app.requireUser,
   }, async (req) => {
     const page = await opts.messages.listOwn(req.user!, readPageRequest(req.query));
     return pageEnvelope(req, page, presentMessage);
@@ -59,7 +64,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       params: MessageIdParams,
       response: { 200: MessageSchema, ...authErrorResponses, 404: { ...Detail, description: 'No such message of yours.' } },
     },
-    preHandler: app.requireUser,
+    onRequest: app.requireUser,
   }, async (req) => {
     if (!/^\d{1,15}$/.test(req.params.id)) throw notFound();
     return presentMessage(await opts.messages.get(req.user!, Number(req.params.id)));
@@ -75,7 +80,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       querystring: PageQuery,
       response: { 200: MessagesPage, ...authErrorResponses, 404: { ...Detail, description: 'No such user, or an invalid page.' } },
     },
-    preHandler: app.requireUser,
+    onRequest: app.requireUser,
   }, async (req) => {
     const page = await opts.messages.conversationPage(req.user!, req.params.recipient, readPageRequest(req.query));
     return pageEnvelope(req, page, presentMessage);

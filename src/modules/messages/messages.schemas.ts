@@ -3,6 +3,9 @@ import { PageOf } from '../../http/common.schemas.js';
 
 export const MESSAGE_MAX_LENGTH = 10_000;
 
+/** DRF's ProhibitNullCharactersValidator, which every CharField has. */
+const NO_NUL = { pattern: '^[^\\u0000]*$', 'x-error': 'Null characters are not allowed.' } as const;
+
 export const MessageSchema = Type.Object({
   id: Type.Integer(),
   sender: Type.Integer({ description: 'The sender\'s user id.' }),
@@ -24,12 +27,11 @@ export const MessageSchema = Type.Object({
 export const MessagesPage = PageOf(MessageSchema, 'MessagesPage');
 
 export const SendMessageBody = Type.Object({
-  recipient: Type.String({ minLength: 1, maxLength: 254, description: 'Username or email of the recipient.', examples: ['bob'] }),
+  recipient: Type.String({ minLength: 1, maxLength: 254, ...NO_NUL, description: 'Username or email of the recipient.', examples: ['bob'] }),
   content: Type.String({
     minLength: 1,
     maxLength: MESSAGE_MAX_LENGTH,
-    pattern: '^[^\\u0000]*$',
-    'x-error': 'Null characters are not allowed.',
+    ...NO_NUL,
     description: `1 to ${MESSAGE_MAX_LENGTH} characters (Unicode code points), not only white space, no NUL.`,
     examples: ['Hello, Bob!'],
   }),

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { emailKey, isEmailLike, type User, usernameKey } from './user.js';
 
@@ -73,6 +73,8 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
 
   function activeByIdentifier(identifier: string) {
     const query = db.selectFrom('users').where('is_active', '=', 1);
+    // No name holds a NUL, and PostgreSQL refuses to compare text with one: such a lookup matches nobody.
+    if (identifier.includes('\0')) return query.where(sql<boolean>`false`);
     return isEmailLike(identifier)
       ? query.where('email_lower', '=', emailKey(identifier))
       : query.where('username_lower', '=', usernameKey(identifier));
@@ -80,6 +82,7 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
 
   function listed(excludeId: number, prefix: string) {
     let query = db.selectFrom('users').where('is_active', '=', 1).where('id', '!=', excludeId);
+    if (prefix.includes('\0')) return query.where(sql<boolean>`false`);
     const key = usernameKey(prefix);
     if (key) query = query.where('username_lower', '>=', key).where('username_lower', '<', key + PREFIX_END);
     return query;

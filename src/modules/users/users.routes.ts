@@ -13,7 +13,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = a
       querystring: UsersListQuery,
       response: { 200: UsersPage, ...authErrorResponses, 404: { ...Detail, description: 'Invalid page.' } },
     },
-    preHandler: app.requireUser,
+    // Before the query is validated: an anonymous caller learns nothing but that it must log in.
+    onRequest: app.requireUser,
   }, async (req) => {
     const page = await opts.users.list(req.user!, readPageRequest(req.query), req.query.search);
     return pageEnvelope(req, page, (user) => user);

@@ -1,0 +1,42 @@
+import { ApiError, fieldError, notFound } from '../../errors.js';
+import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
+import type { User } from '../users/user.js';
+import type { UsersRepository } from '../users/users.repository.js';
+import type { BlockRecord, BlocksRepository } from './blocks.repository.js';
+
+export const cannotMessage = () => new ApiError(403, { detail: 'You cannot message this user.' });
+
+export function createBlocksService(deps: { blocks: BlocksRepository; users: UsersRepository; now?: () => number }) {
+  const now = deps.now ?? Date.now;
+
+  return {
+    /** Blocks a user (by username or email); blocking again is harmless. Returns whether it was new. */
+    async block(blocker: User, identifier: string): Promise<{ block: BlockRecord; created: boolean }> {
+      const user = await deps.users.findActiveByIdentifier(identifier.trim());
+      if (!user) throw fieldError('user', 'No user with this username or email.');
+      if (user.id === blocker.id) throw fieldError('user', 'You cannot block yourself.');
+      const created = await deps.blocks.insert(blocker.id, user.id, now());
+      const createdAt = await deps.blocks.createdAt(blocker.id, user.id);
+      return { block: { user, created_at: createdAt ?? now() }, created };
+    },
+
+    async unblock(blocker: User, identifier: string): Promise<void> {
+      const user = await deps.users.findActiveByIdentifier(identifier.trim());
+      if (!user || !(await deps.blocks.delete(blocker.id, user.id))) throw notFound();
+    },
+
+    async list(blocker: User, request: PageRequest): Promise<Page<BlockRecord>> {
+      const count = await deps.blocks.countBy(blocker.id);
+      const window = pageWindow(request, count);
+      const results = count === 0 ? [] : await deps.blocks.pageBy(blocker.id, window.offset, window.limit);
+      return { count, number: window.number, pages: window.pages, results };
+    },
+
+    /** Refuses a message from `sender` to someone who blocked them. */
+    async assertMayMessage(sender: User, recipient: User): Promise<void> {
+      if (sender.id !== recipient.id && await deps.blocks.isBlocked(recipient.id, sender.id)) throw cannotMessage();
+    },
+  };
+}
+
+export type BlocksService = ReturnType<typeof createBlocksService>;

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { openDatabase } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { createTestDatabase, describeEachDatabase, whileNoSchemaIsDropped } from '../helpers/databases.js';
+
+const run = promisify(execFile);
+
+test('SQLite runs in WAL mode with synchronous=FULL and foreign keys on', async (t) => {
+  const database = openDatabase(`sqlite:${join(mkdtempSync(join(tmpdir(), 'messaging-db-')), 'db.sqlite3')}`);
+  t.after(() => database.destroy());
+  const pragma = async (name: string) =>
+    Object.values((await sql.raw(`pragma ${name}`).execute(database.db)).rows[0] as object)[0];
+  assert.equal(await pragma('journal_mode'), 'wal');
+  assert.equal(await pragma('synchronous'), 2, 'FULL is 2');
+  assert.equal(await pragma('foreign_keys'), 1);
+});
+
+test('npm run migrate creates the schema at DATABASE_URL and then has nothing to do', async () => {
+  const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'messaging-migrate-')), 'db.sqlite3')}`;
+  const env = { ...process.env, DATABASE_URL: url, SECRET_KEY: 'k' };
+  const first = await run(process.execPath, ['--import', 'tsx', 'src/migrate.ts'], { env });
+  assert.match(first.stdout, /Applied: 0001_initial/);
+  const second = await run(process.execPath, ['--import', 'tsx', 'src/migrate.ts'], { env });
+  assert.match(second.stdout, /Already up to date/);
+});
+
+describeEachDatabase('migrations', (kind) => {
+  test('running them twice applies each once', async (t) => {
+    const testDatabase = await createTestDatabase(kind);
+    t.after(() => testDatabase.drop());
+    const migrate = () => whileNoSchemaIsDropped(kind, () => migrateToLatest(testDatabase.database));
+    assert.deepEqual(await migrate(), ['0001_initial']);
+    assert.deepEqual(await migrate(), []);
+  });
+});
