@@ -7,10 +7,18 @@ import { migrateToLatest } from './db/migrate.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createSessionsRepository } from './modules/auth/sessions.repository.js';
+import { blocksRoutes } from './modules/blocks/blocks.routes.js';
+import { createBlocksRepository } from './modules/blocks/blocks.repository.js';
+import { createBlocksService } from './modules/blocks/blocks.service.js';
+import { conversationsRoutes } from './modules/conversations/conversations.routes.js';
 import { createConversationsRepository } from './modules/conversations/conversations.repository.js';
+import { createConversationsService } from './modules/conversations/conversations.service.js';
 import { messagesRoutes } from './modules/messages/messages.routes.js';
 import { createMessagesRepository } from './modules/messages/messages.repository.js';
 import { createMessagesService } from './modules/messages/messages.service.js';
+import { tokensRoutes } from './modules/tokens/tokens.routes.js';
+import { createTokensRepository } from './modules/tokens/tokens.repository.js';
+import { createTokensService } from './modules/tokens/tokens.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
@@ -54,18 +62,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const auth = createAuthService({
     users, sessions, secretKey: config.secretKey, sessionLifetimeSeconds: config.sessionLifetimeSeconds,
   });
+  const tokens = createTokensService({ auth, tokens: createTokensRepository(database.db), secretKey: config.secretKey });
 
   installValidation(app);
   installBodyParsers(app);
   installErrorHandler(app);
   await app.register(cookie);
-  await app.register(authPlugin, { auth, config });
+  await app.register(authPlugin, { auth, tokens, config });
   await registerOpenApi(app);
 
   const cookies = { secureCookies: config.secureCookies };
   await app.register(authRoutes, { auth, cookies });
+  await app.register(tokensRoutes, { tokens });
   await app.register(usersRoutes, { users: createUsersService({ users }) });
-  await app.register(messagesRoutes, { messages: createMessagesService({ messages, conversations, users }) });
+  const blocks = createBlocksService({ blocks: createBlocksRepository(database.db), users });
+  await app.register(messagesRoutes, { messages: createMessagesService({ messages, conversations, users, blocks }) });
+  await app.register(conversationsRoutes, { conversations: createConversationsService({ conversations, users }) });
+  await app.register(blocksRoutes, { blocks });
 
   return app;
 }

@@ -19,6 +19,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Absolute lifetime of a login session, in seconds (Django's SESSION_COOKIE_AGE). */
   readonly sessionLifetimeSeconds: number;
+  /** How often open WebSockets are pinged; one that has not answered the previous ping is closed. */
+  readonly wsHeartbeatSeconds: number;
+  /** Bytes that may wait unsent for one WebSocket before its client counts as not reading and is closed. */
+  readonly wsMaxBufferedBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +46,8 @@ export function loadConfig(env: Env = process.env): Config {
     secureCookies: readBoolean(env, 'SECURE_COOKIES', false),
     logLevel: readLogLevel(env.LOG_LEVEL),
     sessionLifetimeSeconds: readInteger(env, 'SESSION_LIFETIME_SECONDS', TWO_WEEKS_SECONDS, 60, 10 * 365 * 24 * 3600),
+    wsHeartbeatSeconds: readInteger(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600),
+    wsMaxBufferedBytes: readInteger(env, 'WS_MAX_BUFFERED_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
   });
 }
 

@@ -3,7 +3,8 @@
  * `{"detail": "..."}` or field errors `{"field": ["..."]}`.
  */
 export class ApiError extends Error {
-  constructor(readonly statusCode: number, readonly body: Record<string, unknown>) {
+  constructor(readonly statusCode: number, readonly body: Record<string, unknown>,
+    readonly headers: Readonly<Record<string, string>> = {}) {
     super(typeof body.detail === 'string' ? body.detail : `HTTP ${statusCode}`);
     this.name = 'ApiError';
   }
@@ -20,6 +21,9 @@ export const csrfIncorrect = () => new ApiError(403, { detail: 'CSRF Failed: CSR
 export const originNotTrusted = (origin: string) =>
   new ApiError(403, { detail: `CSRF Failed: Origin checking failed - ${origin} does not match any trusted origins.` });
 export const invalidCredentials = () => new ApiError(401, { detail: 'Invalid username or password.' });
+/** DRF's TokenAuthentication: an unknown, revoked or malformed token, with the scheme to use. */
+export const invalidToken = () => new ApiError(401, { detail: 'Invalid token.' }, { 'www-authenticate': 'Token' });
+export const notMadeWithToken = () => new ApiError(400, { detail: 'This request was not made with an API token.' });
 export const notFound = () => new ApiError(404, { detail: 'Not found.' });
 export const invalidPage = () => new ApiError(404, { detail: 'Invalid page.' });
 export const recipientNotFound = () =>

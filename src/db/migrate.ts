@@ -1,9 +1,13 @@
 import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Database } from './database.js';
 import * as initial from './migrations/0001_initial.js';
+import * as inboxBlocksTokens from './migrations/0002_inbox_blocks_tokens.js';
 
 /** Every migration in order; each receives the dialect so one file can serve both databases. */
-const MIGRATIONS = { '0001_initial': initial } as const;
+const MIGRATIONS = {
+  '0001_initial': initial,
+  '0002_inbox_blocks_tokens': inboxBlocksTokens,
+} as const;
 
 class ListedMigrationProvider implements MigrationProvider {
   constructor(private readonly database: Database) {}

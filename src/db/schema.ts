@@ -65,7 +65,6 @@ export interface ApiTokensTable {
   id_hash: string;
   user_id: number;
   created_at: EpochMillis;
-  last_used_at: EpochMillis | null;
 }
 
 export interface DatabaseSchema {

@@ -29,5 +29,6 @@ export const PageQuery = Type.Object({
 
 /** Responses every route that needs a login can give. */
 export const authErrorResponses = {
+  401: { ...Detail, description: 'An unknown, revoked or malformed API token (`Invalid token.`), with `WWW-Authenticate: Token`.' },
   403: { ...Detail, description: 'Not logged in, or a missing or wrong CSRF token on an unsafe method.' },
 } as const;

@@ -16,7 +16,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     // Error bodies are written as they are, whatever a route documents for that status; a custom
     // serializer makes Fastify leave the content type unset, so it is said here.
     reply.serializer(JSON.stringify).type(JSON_CONTENT_TYPE);
-    if (apiError) return reply.code(apiError.statusCode).send(apiError.body);
+    if (apiError) return reply.code(apiError.statusCode).headers(apiError.headers).send(apiError.body);
     req.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ detail: 'A server error occurred.' });
   });

@@ -9,6 +9,12 @@ in the response (\`csrf_token\`) and as the \`csrftoken\` cookie. Every POST, PU
 session must send that token in the \`X-CSRFToken\` header (the 32-character cookie value or the 64-character
 masked form from the response are both accepted). This page does that for you after you log in through it.
 
+**API tokens**, for clients that are not browsers: \`POST /tokens/\` with the same credentials returns a token; send
+it as \`Authorization: Token <token>\` (DRF's form) or \`Authorization: Bearer <token>\`, and no CSRF token is needed.
+A request with such a header is authenticated by the token alone, even with a session cookie; an unknown, revoked
+or malformed token gets 401 \`{"detail": "Invalid token."}\` with \`WWW-Authenticate: Token\`. On this page, paste
+the token under "Authorize" (apiToken). \`DELETE /tokens/current/\` revokes it.
+
 **Errors** use Django REST framework's shapes: \`{"detail": "..."}\`, or \`{"field": ["message", ...]}\` with 400.`;
 
 /**
@@ -22,6 +28,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: { title: 'Messaging API', version: '1.0.0', description: DESCRIPTION },
       tags: [
         { name: 'auth', description: 'Accounts and sessions' },
+        { name: 'tokens', description: 'API tokens for clients that are not browsers' },
         { name: 'users', description: 'People to message' },
         { name: 'messages', description: 'Sending and reading messages' },
       ],
@@ -29,9 +36,16 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           sessionCookie: { type: 'apiKey', in: 'cookie', name: 'sessionid' },
           csrfToken: { type: 'apiKey', in: 'header', name: 'X-CSRFToken' },
+          apiToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A token from `POST /tokens/`, as `Authorization: Bearer <token>`; '
+              + '`Authorization: Token <token>` (DRF\'s form) is accepted as well. No CSRF token is needed.',
+          },
         },
       },
-      security: [{ sessionCookie: [], csrfToken: [] }],
+      // Either a session with its CSRF token, or an API token.
+      security: [{ sessionCookie: [], csrfToken: [] }, { apiToken: [] }],
     },
   });
 

@@ -67,3 +67,10 @@ export async function signUp(app: FastifyInstance, username: string): Promise<Te
   if (response.statusCode !== 200) throw new Error(`login ${username}: ${response.statusCode} ${response.body}`);
   return client as TestClient & { user: UserInfo };
 }
+
+/** An API token for a registered user, from `POST /tokens/`. */
+export async function issueToken(app: FastifyInstance, username: string): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/tokens/', payload: { username, password: passwordFor(username) } });
+  if (response.statusCode !== 201) throw new Error(`token for ${username}: ${response.statusCode} ${response.body}`);
+  return response.json().token;
+}

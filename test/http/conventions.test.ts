@@ -277,7 +277,7 @@ describeEachDatabase('API documentation', (kind) => {
     const send = schema.paths['/messages/'].post;
     assert.ok(send.responses['201'] && send.responses['400'] && send.responses['403']);
     const parameters = schema.paths['/list-messages/{recipient}/'].get.parameters.map((p: { name: string }) => p.name);
-    assert.deepEqual(parameters.sort(), ['page', 'page_size', 'recipient']);
+    assert.deepEqual(parameters.sort(), ['after', 'around', 'before', 'limit', 'page', 'page_size', 'recipient']);
   });
 
   test('/api/docs/ serves Swagger UI', async (t) => {

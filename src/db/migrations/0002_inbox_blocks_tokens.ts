@@ -23,7 +23,6 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('id_hash', t.key, (c) => c.primaryKey())
     .addColumn('user_id', t.bigint, (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('created_at', t.bigint, (c) => c.notNull())
-    .addColumn('last_used_at', t.bigint)
     .execute();
   await db.schema.createIndex('api_tokens_user_id').on('api_tokens').column('user_id').execute();
 }

@@ -2,10 +2,10 @@ import { uniqueViolation } from '../../db/constraint-violation.js';
 import { type FieldErrors, fieldErrors, invalidCredentials } from '../../errors.js';
 import type { User } from '../users/user.js';
 import type { UsersRepository } from '../users/users.repository.js';
+import { hashAccessKey, newAccessKey } from './access-key.js';
 import { newCsrfSecret } from './csrf-token.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
-import { hashSessionKey, newSessionKey } from './session-key.js';
 import type { ActiveSession, SessionsRepository } from './sessions.repository.js';
 
 export interface RegistrationInput {
@@ -33,7 +33,18 @@ export function createAuthService(deps: {
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
-  const hashKey = (key: string) => hashSessionKey(deps.secretKey, key);
+  const hashKey = (key: string) => hashAccessKey(deps.secretKey, key);
+
+  /**
+   * The active user with this username (or email) and password; 401 otherwise, the same for an unknown
+   * user and a wrong password, and in the same time: an unknown user's password is checked too.
+   */
+  async function verifyCredentials(identifier: string, password: string): Promise<User> {
+    const candidate = await deps.users.findCredentials(identifier.trim());
+    const valid = await verifyPassword(candidate?.password_hash ?? null, password);
+    if (!candidate || !valid) throw invalidCredentials();
+    return { id: candidate.id, username: candidate.username, email: candidate.email };
+  }
 
   return {
     async register(input: RegistrationInput): Promise<User> {
@@ -59,20 +70,18 @@ export function createAuthService(deps: {
       }
     },
 
+    verifyCredentials,
+
     /** Checks the credentials and opens a new session; replaces `previousSessionKey` if given. */
     async login(identifier: string, password: string, previousSessionKey?: string): Promise<Login> {
-      const candidate = await deps.users.findCredentials(identifier.trim());
-      const valid = await verifyPassword(candidate?.password_hash ?? null, password);
-      if (!candidate || !valid) throw invalidCredentials();
-
+      const user = await verifyCredentials(identifier, password);
       if (previousSessionKey) await deps.sessions.delete(hashKey(previousSessionKey));
-      const sessionKey = newSessionKey();
+      const sessionKey = newAccessKey();
       const csrfSecret = newCsrfSecret();
       const createdAt = now();
       const expiresAt = createdAt + deps.sessionLifetimeSeconds * 1000;
-      await deps.sessions.insert({ idHash: hashKey(sessionKey), userId: candidate.id, csrfSecret, createdAt, expiresAt });
-      await deps.users.recordLogin(candidate.id, createdAt);
-      const user: User = { id: candidate.id, username: candidate.username, email: candidate.email };
+      await deps.sessions.insert({ idHash: hashKey(sessionKey), userId: user.id, csrfSecret, createdAt, expiresAt });
+      await deps.users.recordLogin(user.id, createdAt);
       return { user, sessionKey, csrfSecret, expiresAt };
     },
 

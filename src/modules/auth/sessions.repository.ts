@@ -14,6 +14,7 @@ export interface ActiveSession {
   readonly idHash: string;
   readonly csrfSecret: string;
   readonly lastSeenAt: number;
+  readonly expiresAt: number;
   readonly user: User;
 }
 
@@ -34,7 +35,7 @@ export function createSessionsRepository(db: Kysely<DatabaseSchema>) {
     async findActive(idHash: string, now: number): Promise<ActiveSession | undefined> {
       const row = await db.selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select(['sessions.id_hash', 'sessions.csrf_secret', 'sessions.last_seen_at',
+        .select(['sessions.id_hash', 'sessions.csrf_secret', 'sessions.last_seen_at', 'sessions.expires_at',
           'users.id', 'users.username', 'users.email'])
         .where('sessions.id_hash', '=', idHash)
         .where('sessions.expires_at', '>', now)
@@ -45,6 +46,7 @@ export function createSessionsRepository(db: Kysely<DatabaseSchema>) {
         idHash: row.id_hash,
         csrfSecret: row.csrf_secret,
         lastSeenAt: row.last_seen_at,
+        expiresAt: row.expires_at,
         user: { id: row.id, username: row.username, email: row.email },
       };
     },

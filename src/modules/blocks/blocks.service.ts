@@ -9,6 +9,11 @@ export const cannotMessage = () => new ApiError(403, { detail: 'You cannot messa
 export function createBlocksService(deps: { blocks: BlocksRepository; users: UsersRepository; now?: () => number }) {
   const now = deps.now ?? Date.now;
 
+  /** Whether `sender` may reach `recipient`: not when the recipient blocked them. */
+  async function mayMessage(sender: User, recipient: User): Promise<boolean> {
+    return sender.id === recipient.id || !(await deps.blocks.isBlocked(recipient.id, sender.id));
+  }
+
   return {
     /** Blocks a user (by username or email); blocking again is harmless. Returns whether it was new. */
     async block(blocker: User, identifier: string): Promise<{ block: BlockRecord; created: boolean }> {
@@ -32,9 +37,11 @@ export function createBlocksService(deps: { blocks: BlocksRepository; users: Use
       return { count, number: window.number, pages: window.pages, results };
     },
 
+    mayMessage,
+
     /** Refuses a message from `sender` to someone who blocked them. */
     async assertMayMessage(sender: User, recipient: User): Promise<void> {
-      if (sender.id !== recipient.id && await deps.blocks.isBlocked(recipient.id, sender.id)) throw cannotMessage();
+      if (!(await mayMessage(sender, recipient))) throw cannotMessage();
     },
   };
 }

@@ -1,9 +1,27 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DatabaseSchema } from '../../db/schema.js';
+import type { MessageRecord } from '../messages/message.js';
+import type { User } from '../users/user.js';
 
 export interface ConversationSummary {
   readonly id: number;
   readonly message_count: number;
+  readonly last_message_id: number | null;
+}
+
+/** One row of a user's inbox: the other member, the latest message and the user's read state. */
+export interface InboxEntry {
+  readonly id: number;
+  readonly peer: User;
+  readonly lastMessage: MessageRecord;
+  readonly messageCount: number;
+  readonly unreadCount: number;
+  readonly lastReadId: number;
+}
+
+export interface ReadState {
+  readonly lastReadId: number;
+  readonly unreadCount: number;
 }
 
 /** Conversations are keyed by the ordered pair of their members' ids. */
@@ -15,7 +33,7 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
   return {
     findByMembers(a: number, b: number): Promise<ConversationSummary | undefined> {
       const [low, high] = orderedPair(a, b);
-      return db.selectFrom('conversations').select(['id', 'message_count'])
+      return db.selectFrom('conversations').select(['id', 'message_count', 'last_message_id'])
         .where('user_low_id', '=', low).where('user_high_id', '=', high)
         .executeTakeFirst();
     },
@@ -28,6 +46,88 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
         .where('conversation_members.user_id', '=', userId)
         .executeTakeFirstOrThrow();
       return Number(row.total);
+    },
+
+    /**
+     * The user's conversations by latest message, newest first, read from the (user, last message)
+     * index. A conversation's last message id is unique, so it is also the page cursor.
+     */
+    async inboxPage(user: User, beforeMessageId: number | null, limit: number): Promise<{ entries: InboxEntry[]; more: boolean }> {
+      let query = db.selectFrom('conversation_members as member')
+        .innerJoin('conversations as conversation', 'conversation.id', 'member.conversation_id')
+        .innerJoin('users as peer', (join) => join.onRef('peer.id', '=', sql<number>`case
+          when conversation.user_low_id = ${user.id} then conversation.user_high_id
+          else conversation.user_low_id end`))
+        .innerJoin('messages as last', 'last.id', 'member.last_message_id')
+        .select([
+          'conversation.id as conversation_id', 'conversation.message_count',
+          'member.unread_count', 'member.last_read_id', 'member.last_message_id',
+          'peer.id as peer_id', 'peer.username as peer_username', 'peer.email as peer_email',
+          'last.sender_id', 'last.recipient_id', 'last.content', 'last.created_at', 'last.edited_at',
+          'last.deleted_at', 'last.client_id',
+        ])
+        .where('member.user_id', '=', user.id)
+        .where('member.last_message_id', 'is not', null);
+      if (beforeMessageId !== null) query = query.where('member.last_message_id', '<', beforeMessageId);
+      const rows = await query.orderBy('member.last_message_id', 'desc').limit(limit + 1).execute();
+      const entries = rows.slice(0, limit).map((row): InboxEntry => {
+        const peer: User = { id: row.peer_id, username: row.peer_username, email: row.peer_email };
+        const nameOf = (id: number) => (id === user.id ? user.username : peer.username);
+        return {
+          id: row.conversation_id,
+          peer,
+          messageCount: row.message_count,
+          unreadCount: row.unread_count,
+          lastReadId: row.last_read_id,
+          lastMessage: {
+            id: row.last_message_id!,
+            conversation_id: row.conversation_id,
+            sender_id: row.sender_id,
+            recipient_id: row.recipient_id,
+            sender_username: nameOf(row.sender_id),
+            recipient_username: nameOf(row.recipient_id),
+            content: row.content,
+            created_at: row.created_at,
+            edited_at: row.edited_at,
+            deleted_at: row.deleted_at,
+            client_id: row.client_id,
+          },
+        };
+      });
+      return { entries, more: rows.length > limit };
+    },
+
+    /** Whether the message belongs to the conversation. */
+    async containsMessage(conversationId: number, messageId: number): Promise<boolean> {
+      const row = await db.selectFrom('messages').select('id')
+        .where('id', '=', messageId).where('conversation_id', '=', conversationId).executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /**
+     * Moves the reader's mark forward to `upTo` (never back) and recounts what is still unread: the
+     * peer's live messages after the mark, a range of the (conversation, id) index no longer than the
+     * unread backlog. The first update locks the member row, which every send to this reader also
+     * updates, so concurrent sends and reads cannot lose a count.
+     */
+    async markRead(conversationId: number, readerId: number, peerId: number, upTo: number): Promise<ReadState> {
+      return db.transaction().execute(async (trx) => {
+        await trx.updateTable('conversation_members')
+          .set({ last_read_id: sql<number>`case when last_read_id < ${upTo} then ${upTo} else last_read_id end` })
+          .where('conversation_id', '=', conversationId).where('user_id', '=', readerId).execute();
+        const member = await trx.selectFrom('conversation_members').select('last_read_id')
+          .where('conversation_id', '=', conversationId).where('user_id', '=', readerId).executeTakeFirstOrThrow();
+        const unreadCount = readerId === peerId ? 0 : Number((await trx.selectFrom('messages')
+          .select((eb) => eb.fn.countAll<number>().as('count'))
+          .where('conversation_id', '=', conversationId)
+          .where('id', '>', member.last_read_id)
+          .where('sender_id', '=', peerId)
+          .where('deleted_at', 'is', null)
+          .executeTakeFirstOrThrow()).count);
+        await trx.updateTable('conversation_members').set({ unread_count: unreadCount })
+          .where('conversation_id', '=', conversationId).where('user_id', '=', readerId).execute();
+        return { lastReadId: member.last_read_id, unreadCount };
+      });
     },
   };
 }

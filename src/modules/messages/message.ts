@@ -23,9 +23,11 @@ export function presentMessage(message: MessageRecord) {
     recipient: message.recipient_id,
     sender_username: message.sender_username,
     recipient_username: message.recipient_username,
-    content: message.content ?? '',
+    content: message.deleted_at === null ? message.content ?? '' : '',
     timestamp: iso(message.created_at)!,
     edited_at: iso(message.edited_at),
     client_id: message.client_id,
+    deleted: message.deleted_at !== null,
+    conversation: message.conversation_id,
   };
 }

@@ -59,6 +59,12 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>) {
       try {
         const { id, conversationId } = await db.transaction().execute(async (trx) => {
           const conversationId = await conversationFor(trx, message.sender.id, message.recipient.id, message.at);
+          // The conversation row is locked before the message takes its id, so that a conversation's
+          // messages commit in id order: the last message is the newest, a read mark names a message
+          // older than any still in flight, and a reader paging with after= never skips one.
+          await trx.updateTable('conversations')
+            .set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: message.at }))
+            .where('id', '=', conversationId).execute();
           const { id } = await trx.insertInto('messages').values({
             conversation_id: conversationId,
             sender_id: message.sender.id,
@@ -67,14 +73,17 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>) {
             created_at: message.at,
             client_id: message.clientId,
           }).returning('id').executeTakeFirstOrThrow();
-          await trx.updateTable('conversations')
-            .set((eb) => ({ last_message_id: id, message_count: eb('message_count', '+', 1), updated_at: message.at }))
-            .where('id', '=', conversationId).execute();
-          if (message.recipient.id !== message.sender.id) {
-            await trx.updateTable('conversation_members')
-              .set((eb) => ({ unread_count: eb('unread_count', '+', 1), hidden: 0 }))
-              .where('conversation_id', '=', conversationId).where('user_id', '=', message.recipient.id).execute();
-          }
+          await trx.updateTable('conversations').set({ last_message_id: id }).where('id', '=', conversationId).execute();
+          // Both members' inbox rows move to this message; the recipient has one more unread.
+          const unreadIncrement = message.recipient.id === message.sender.id ? 0 : 1;
+          await trx.updateTable('conversation_members')
+            .set((eb) => ({
+              last_message_id: id,
+              hidden: 0,
+              unread_count: eb('unread_count', '+', eb.case()
+                .when('user_id', '=', message.recipient.id).then(unreadIncrement).else(0).end()),
+            }))
+            .where('conversation_id', '=', conversationId).execute();
           return { id, conversationId };
         });
         return {
@@ -120,6 +129,51 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>) {
       const fromEnd = Math.max(0, count - offset - limit);
       const rows = await query.orderBy('messages.id', 'desc').limit(Math.min(limit, count - offset)).offset(fromEnd).execute();
       return rows.reverse();
+    },
+
+    /** Up to `limit` messages older than `beforeId`, newest first, and whether more lie beyond. */
+    async sliceBefore(conversationId: number, beforeId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
+      const rows = await selectMessages().where('messages.conversation_id', '=', conversationId)
+        .where('messages.id', '<', beforeId).orderBy('messages.id', 'desc').limit(limit + 1).execute();
+      return { rows: rows.slice(0, limit), more: rows.length > limit };
+    },
+
+    /** Up to `limit` messages from `fromId` on (inclusive), oldest first, and whether more lie beyond. */
+    async sliceFrom(conversationId: number, fromId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
+      const rows = await selectMessages().where('messages.conversation_id', '=', conversationId)
+        .where('messages.id', '>=', fromId).orderBy('messages.id', 'asc').limit(limit + 1).execute();
+      return { rows: rows.slice(0, limit), more: rows.length > limit };
+    },
+
+    /** Whether the conversation has a message with an id at most `id`: one probe of the index. */
+    async hasMessageAtOrBefore(conversationId: number, id: number): Promise<boolean> {
+      const row = await db.selectFrom('messages').select('id')
+        .where('conversation_id', '=', conversationId).where('id', '<=', id).limit(1).executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async edit(id: number, content: string, at: number): Promise<void> {
+      await db.updateTable('messages').set({ content, edited_at: at })
+        .where('id', '=', id).where('deleted_at', 'is', null).execute();
+    },
+
+    /**
+     * Turns a message into a tombstone: the content is erased from storage, the row stays so that
+     * history keeps its shape. An unread deleted message stops counting as unread.
+     */
+    async softDelete(message: MessageRecord, at: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const result = await trx.updateTable('messages').set({ content: null, deleted_at: at })
+          .where('id', '=', message.id).where('deleted_at', 'is', null).executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0 || message.recipient_id === message.sender_id) return;
+        await trx.updateTable('conversation_members')
+          .set((eb) => ({ unread_count: eb('unread_count', '-', 1) }))
+          .where('conversation_id', '=', message.conversation_id)
+          .where('user_id', '=', message.recipient_id)
+          .where('last_read_id', '<', message.id)
+          .where('unread_count', '>', 0)
+          .execute();
+      });
     },
 
     /** Rows of everything the user sent or received, oldest first. */

@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { notFound } from '../../errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import { authErrorResponses, Detail, FieldErrors, PageQuery } from '../../http/common.schemas.js';
 import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
 import { presentMessage } from './message.js';
-import { MessageIdParams, MessageSchema, MessagesPage, RecipientParams, SendMessageBody, SendMessageHeaders } from './messages.schemas.js';
+import {
+  ConversationPage, ConversationQuery, EditMessageBody, HISTORY_DEFAULT_LIMIT, MessageIdParams, MessageSchema,
+  MessagesPage, RecipientParams, SendMessageBody, SendMessageHeaders,
+} from './messages.schemas.js';
 import type { MessagesService } from './messages.service.js';
 
 const RecipientNotFound = Type.Object({ error: Type.String(), recipient: Type.Array(Type.String()) }, {
@@ -57,6 +60,11 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
     return pageEnvelope(req, page, presentMessage);
   });
 
+  const messageId = (raw: string) => {
+    if (!/^\d{1,15}$/.test(raw)) throw notFound();
+    return Number(raw);
+  };
+
   app.get('/messages/:id/', {
     schema: {
       tags: ['messages'],
@@ -65,23 +73,74 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       response: { 200: MessageSchema, ...authErrorResponses, 404: { ...Detail, description: 'No such message of yours.' } },
     },
     onRequest: app.requireUser,
-  }, async (req) => {
-    if (!/^\d{1,15}$/.test(req.params.id)) throw notFound();
-    return presentMessage(await opts.messages.get(req.user!, Number(req.params.id)));
+  }, async (req) => presentMessage(await opts.messages.get(req.user!, messageId(req.params.id))));
+
+  app.patch('/messages/:id/', {
+    schema: {
+      tags: ['messages'],
+      summary: 'Edit a message you sent',
+      description: 'Replaces the content and sets `edited_at`. Only the sender may; a deleted message cannot be edited.',
+      params: MessageIdParams,
+      body: EditMessageBody,
+      response: {
+        200: MessageSchema,
+        400: FieldErrors,
+        403: { ...Detail, description: 'Not logged in, CSRF, or not the sender.' },
+        404: { ...Detail, description: 'No such message of yours.' },
+        409: { ...Detail, description: 'The message was deleted.' },
+      },
+    },
+    onRequest: app.requireUser,
+  }, async (req) => presentMessage(await opts.messages.edit(req.user!, messageId(req.params.id), req.body.content)));
+
+  app.delete('/messages/:id/', {
+    schema: {
+      tags: ['messages'],
+      summary: 'Delete a message you sent',
+      description: 'The content is erased from storage; the message stays in the history as a tombstone '
+        + '(`"deleted": true`, empty content). Only the sender may. Deleting again changes nothing.',
+      params: MessageIdParams,
+      response: {
+        204: { type: 'null', description: 'Deleted.' },
+        403: { ...Detail, description: 'Not logged in, CSRF, or not the sender.' },
+        404: { ...Detail, description: 'No such message of yours.' },
+      },
+    },
+    onRequest: app.requireUser,
+  }, async (req, reply) => {
+    await opts.messages.remove(req.user!, messageId(req.params.id));
+    return reply.code(204).send(null);
   });
 
   app.get('/list-messages/:recipient/', {
     schema: {
       tags: ['messages'],
       summary: 'The conversation with one user',
-      description: 'Messages between you and that user (a username or an email), oldest first: page 1 holds the '
-        + 'oldest, `?page=last` the newest. `count` is the number of messages in the conversation.',
+      description: 'Messages between you and that user (a username or an email), in one of two forms.\n\n'
+        + '**Page numbers** (the original form): oldest first, page 1 holds the oldest, `?page=last` the newest; '
+        + '`count` is the number of messages in the conversation.\n\n'
+        + '**Keyset** (for clients that scroll): `?before=<id>` (newest first), `?after=<id>` or `?around=<id>` '
+        + '(oldest first), with `limit` (default 50, at most 100), answering `{"results", "has_older", "has_newer"}`. '
+        + 'It costs the same wherever in the history it reads.',
       params: RecipientParams,
-      querystring: PageQuery,
-      response: { 200: MessagesPage, ...authErrorResponses, 404: { ...Detail, description: 'No such user, or an invalid page.' } },
+      querystring: ConversationQuery,
+      response: {
+        200: ConversationPage,
+        400: { ...Detail, description: 'More than one of before, after and around.' },
+        ...authErrorResponses,
+        404: { ...Detail, description: 'No such user, or an invalid page.' },
+      },
     },
     onRequest: app.requireUser,
   }, async (req) => {
+    const { before, after, around } = req.query;
+    const cursors = [before, after, around].filter((value) => value !== undefined).length;
+    if (cursors > 1) throw new ApiError(400, { detail: 'Use only one of before, after and around.' });
+    if (cursors === 1) {
+      const cursor = before !== undefined ? { before } : after !== undefined ? { after } : { around: around! };
+      const slice = await opts.messages.history(req.user!, req.params.recipient, cursor, req.query.limit ?? HISTORY_DEFAULT_LIMIT);
+      return { ...slice, results: slice.results.map(presentMessage) };
+    }
     const page = await opts.messages.conversationPage(req.user!, req.params.recipient, readPageRequest(req.query));
     return pageEnvelope(req, page, presentMessage);
   });

@@ -1,5 +1,6 @@
-import { fieldError, notFound, recipientNotFound } from '../../errors.js';
+import { ApiError, fieldError, notFound, recipientNotFound } from '../../errors.js';
 import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
+import type { BlocksService } from '../blocks/blocks.service.js';
 import type { ConversationsRepository } from '../conversations/conversations.repository.js';
 import type { User } from '../users/user.js';
 import type { UsersRepository } from '../users/users.repository.js';
@@ -12,29 +13,64 @@ export interface SendMessageInput {
   clientId?: string;
 }
 
+/** Where a keyset read of history starts: exactly one of the three. */
+export type HistoryCursor = { before: number } | { after: number } | { around: number };
+
+export interface HistorySlice {
+  results: MessageRecord[];
+  has_older: boolean;
+  has_newer: boolean;
+}
+
+const notYourMessage = () => new ApiError(403, { detail: 'You do not have permission to perform this action.' });
+const deletedMessage = () => new ApiError(409, { detail: 'This message was deleted.' });
+const blank = () => fieldError('content', 'This field may not be blank.');
+
 export function createMessagesService(deps: {
   messages: MessagesRepository;
   conversations: ConversationsRepository;
   users: UsersRepository;
+  blocks: BlocksService;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
 
+  /** One message, to its sender or recipient only; to anyone else it does not exist. */
+  async function get(caller: User, id: number): Promise<MessageRecord> {
+    const message = await deps.messages.findById(id);
+    if (!message || (message.sender_id !== caller.id && message.recipient_id !== caller.id)) throw notFound();
+    return message;
+  }
+
   return {
     async send(sender: User, input: SendMessageInput): Promise<InsertResult> {
-      if (input.content.trim() === '') throw fieldError('content', 'This field may not be blank.');
+      if (input.content.trim() === '') throw blank();
       const recipient = await deps.users.findActiveByIdentifier(input.recipient.trim());
       if (!recipient) throw recipientNotFound();
+      await deps.blocks.assertMayMessage(sender, recipient);
       return deps.messages.insert({
         sender, recipient, content: input.content, clientId: input.clientId ?? null, at: now(),
       });
     },
 
-    /** One message, to its sender or recipient only; to anyone else it does not exist. */
-    async get(caller: User, id: number): Promise<MessageRecord> {
-      const message = await deps.messages.findById(id);
-      if (!message || (message.sender_id !== caller.id && message.recipient_id !== caller.id)) throw notFound();
-      return message;
+    get,
+
+    /** Changes the text of a message; only its sender may, and not once it is deleted. */
+    async edit(caller: User, id: number, content: string): Promise<MessageRecord> {
+      if (content.trim() === '') throw blank();
+      const message = await get(caller, id);
+      if (message.sender_id !== caller.id) throw notYourMessage();
+      if (message.deleted_at !== null) throw deletedMessage();
+      await deps.messages.edit(id, content, now());
+      return get(caller, id);
+    },
+
+    /** Deletes a message, leaving a tombstone; only its sender may. Deleting twice is harmless. */
+    async remove(caller: User, id: number): Promise<MessageRecord> {
+      const message = await get(caller, id);
+      if (message.sender_id !== caller.id) throw notYourMessage();
+      await deps.messages.softDelete(message, now());
+      return get(caller, id);
     },
 
     /** Everything the caller sent or received, oldest first. */
@@ -56,6 +92,38 @@ export function createMessagesService(deps: {
         ? await deps.messages.pageOfConversation(conversation.id, window.offset, window.limit, count)
         : [];
       return { count, number: window.number, pages: window.pages, results };
+    },
+
+    /**
+     * A slice of the conversation by message id, read from the (conversation, id) index: no offset,
+     * no count. `before` answers newest first; `after` and `around` oldest first.
+     */
+    async history(caller: User, peer: string, cursor: HistoryCursor, limit: number): Promise<HistorySlice> {
+      const other = await deps.users.findActiveByIdentifier(peer);
+      if (!other) throw notFound();
+      const conversation = await deps.conversations.findByMembers(caller.id, other.id);
+      if (!conversation || conversation.last_message_id === null) return { results: [], has_older: false, has_newer: false };
+      const id = conversation.id;
+      const lastId = conversation.last_message_id;
+
+      if ('before' in cursor) {
+        const { rows, more } = await deps.messages.sliceBefore(id, cursor.before, limit);
+        return { results: rows, has_older: more, has_newer: lastId >= cursor.before };
+      }
+      if ('after' in cursor) {
+        const { rows, more } = await deps.messages.sliceFrom(id, cursor.after + 1, limit);
+        return { results: rows, has_older: await deps.messages.hasMessageAtOrBefore(id, cursor.after), has_newer: more };
+      }
+      const olderCount = Math.floor(limit / 2);
+      const [older, newer] = await Promise.all([
+        deps.messages.sliceBefore(id, cursor.around, olderCount),
+        deps.messages.sliceFrom(id, cursor.around, limit - olderCount),
+      ]);
+      return {
+        results: [...older.rows.reverse(), ...newer.rows],
+        has_older: older.more || (olderCount === 0 && await deps.messages.hasMessageAtOrBefore(id, cursor.around - 1)),
+        has_newer: newer.more,
+      };
     },
   };
 }

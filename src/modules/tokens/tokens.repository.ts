@@ -4,8 +4,8 @@ import type { User } from '../users/user.js';
 
 export function createTokensRepository(db: Kysely<DatabaseSchema>) {
   return {
-    async insert(idHash: string, userId: number, at: number): Promise<void> {
-      await db.insertInto('api_tokens').values({ id_hash: idHash, user_id: userId, created_at: at, last_used_at: null }).execute();
+    async insert(idHash: string, userId: number, createdAt: number): Promise<void> {
+      await db.insertInto('api_tokens').values({ id_hash: idHash, user_id: userId, created_at: createdAt }).execute();
     },
 
     /** The active user holding the token with this hash. */

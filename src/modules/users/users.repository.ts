@@ -57,7 +57,7 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
       await db.updateTable('users').set({ last_login: at }).where('id', '=', userId).execute();
     },
 
-    /** Active users other than `excludeId` whose username starts with `prefix`, by username. */
+    /** How many users `listed` holds; `pageListed` gives them by username. */
     async countListed(excludeId: number, prefix: string): Promise<number> {
       const row = await listed(excludeId, prefix)
         .select((eb) => eb.fn.countAll<number>().as('count'))
@@ -80,8 +80,10 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
       : query.where('username_lower', '=', usernameKey(identifier));
   }
 
+  /** Active users other than the caller, less those the caller blocked. */
   function listed(excludeId: number, prefix: string) {
-    let query = db.selectFrom('users').where('is_active', '=', 1).where('id', '!=', excludeId);
+    let query = db.selectFrom('users').where('is_active', '=', 1).where('id', '!=', excludeId)
+      .where('id', 'not in', db.selectFrom('blocks').select('blocked_id').where('blocker_id', '=', excludeId));
     if (prefix.includes('\0')) return query.where(sql<boolean>`false`);
     const key = usernameKey(prefix);
     if (key) query = query.where('username_lower', '>=', key).where('username_lower', '<', key + PREFIX_END);

@@ -2,9 +2,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authErrorResponses, Detail } from '../../http/common.schemas.js';
 import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
 import type { UsersService } from './users.service.js';
-import { UsersListQuery, UsersPage } from './users.schemas.js';
+import { UserSchema, UsersListQuery, UsersPage } from './users.schemas.js';
 
 export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = async (app, opts) => {
+  app.get('/me/', {
+    schema: {
+      tags: ['users'],
+      summary: 'The current user',
+      description: 'Who the session or API token belongs to.',
+      response: { 200: UserSchema, ...authErrorResponses },
+    },
+    onRequest: app.requireUser,
+  }, async (req) => req.user!);
+
   app.get('/users-list/', {
     schema: {
       tags: ['users'],

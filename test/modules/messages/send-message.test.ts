@@ -45,7 +45,10 @@ describeEachDatabase('sending a message', (kind) => {
       timestamp: message.timestamp,
       edited_at: null,
       client_id: null,
+      deleted: false,
+      conversation: message.conversation,
     });
+    assert.ok(Number.isInteger(message.conversation) && message.conversation > 0);
   });
 
   test('the timestamp is the sending time in ISO 8601 UTC with a Z', async (t) => {

@@ -1,7 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
-/** A new session key: 256 random bits, the value of the `sessionid` cookie. */
-export function newSessionKey(): string {
+/**
+ * A new access key: 256 random bits that a client presents to act as a user, either as the
+ * `sessionid` cookie or as an API token.
+ */
+export function newAccessKey(): string {
   return randomBytes(32).toString('base64url');
 }
 
@@ -9,6 +12,6 @@ export function newSessionKey(): string {
  * What the database keeps instead of the key: a keyed hash, so that neither a copy of the
  * database nor its logs are enough to act as a user.
  */
-export function hashSessionKey(secretKey: string, key: string): string {
+export function hashAccessKey(secretKey: string, key: string): string {
   return createHmac('sha256', secretKey).update(key).digest('base64url');
 }

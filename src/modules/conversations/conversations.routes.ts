@@ -1,0 +1,62 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { authErrorResponses, Detail, FieldErrors } from '../../http/common.schemas.js';
+import { presentMessage } from '../messages/message.js';
+import type { InboxEntry } from './conversations.repository.js';
+import {
+  INBOX_DEFAULT_LIMIT, InboxPageSchema, InboxQuery, MarkReadBody, PeerParams, ReadStateSchema,
+} from './conversations.schemas.js';
+import type { ConversationsService } from './conversations.service.js';
+
+const presentEntry = (entry: InboxEntry) => ({
+  id: entry.id,
+  peer: entry.peer,
+  last_message: presentMessage(entry.lastMessage),
+  message_count: entry.messageCount,
+  unread_count: entry.unreadCount,
+  last_read_id: entry.lastReadId,
+});
+
+export const conversationsRoutes: FastifyPluginAsyncTypebox<{ conversations: ConversationsService }> = async (app, opts) => {
+  app.get('/conversations/', {
+    schema: {
+      tags: ['conversations'],
+      summary: 'Your inbox',
+      description: 'One entry per person you have exchanged messages with, latest activity first, with the last '
+        + 'message and your unread count. Follow `next` for older conversations.',
+      querystring: InboxQuery,
+      response: { 200: InboxPageSchema, 400: FieldErrors, ...authErrorResponses },
+    },
+    onRequest: app.requireUser,
+  }, async (req) => {
+    const limit = req.query.limit ?? INBOX_DEFAULT_LIMIT;
+    const page = await opts.conversations.inbox(req.user!, req.query.before ?? null, limit);
+    let next: string | null = null;
+    if (page.nextBefore !== null) {
+      const url = new URL(req.url, `${req.protocol}://${req.host}`);
+      url.searchParams.set('before', String(page.nextBefore));
+      next = url.toString();
+    }
+    return { next, results: page.entries.map(presentEntry) };
+  });
+
+  app.post('/conversations/:user/read/', {
+    schema: {
+      tags: ['conversations'],
+      summary: 'Mark a conversation read',
+      description: 'Marks everything up to `up_to` (a message of this conversation) read. Marks only move '
+        + 'forward: an older id changes nothing. Answers the read mark and the unread count that remains.',
+      params: PeerParams,
+      body: MarkReadBody,
+      response: {
+        200: ReadStateSchema,
+        400: { ...FieldErrors, description: '`up_to` is not a message of this conversation.' },
+        ...authErrorResponses,
+        404: { ...Detail, description: 'No such user, or no conversation with them.' },
+      },
+    },
+    onRequest: app.requireUser,
+  }, async (req) => {
+    const state = await opts.conversations.markRead(req.user!, req.params.user, req.body.up_to);
+    return { conversation: state.conversationId, last_read_id: state.lastReadId, unread_count: state.unreadCount };
+  });
+};

@@ -1,0 +1,35 @@
+import { fieldError, notFound } from '../../errors.js';
+import type { User } from '../users/user.js';
+import type { UsersRepository } from '../users/users.repository.js';
+import type { ConversationsRepository, InboxEntry, ReadState } from './conversations.repository.js';
+
+export interface InboxPage {
+  entries: InboxEntry[];
+  /** The cursor for the next page (`?before=`), or null on the last one. */
+  nextBefore: number | null;
+}
+
+const noSuchMessage = () => fieldError('up_to', 'There is no message with this id in this conversation.');
+
+export function createConversationsService(deps: { conversations: ConversationsRepository; users: UsersRepository }) {
+  return {
+    /** The caller's conversations, latest activity first. */
+    async inbox(caller: User, before: number | null, limit: number): Promise<InboxPage> {
+      const { entries, more } = await deps.conversations.inboxPage(caller, before, limit);
+      return { entries, nextBefore: more ? entries[entries.length - 1].lastMessage.id : null };
+    },
+
+    /** Marks the conversation with `peer` read up to a message of that conversation; marks only move forward. */
+    async markRead(caller: User, peer: string, upTo: number): Promise<ReadState & { conversationId: number }> {
+      const other = await deps.users.findActiveByIdentifier(peer);
+      if (!other) throw notFound();
+      const conversation = await deps.conversations.findByMembers(caller.id, other.id);
+      if (!conversation) throw notFound();
+      if (!(await deps.conversations.containsMessage(conversation.id, upTo))) throw noSuchMessage();
+      const state = await deps.conversations.markRead(conversation.id, caller.id, other.id, upTo);
+      return { ...state, conversationId: conversation.id };
+    },
+  };
+}
+
+export type ConversationsService = ReturnType<typeof createConversationsService>;

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { notMadeWithToken } from '../../errors.js';
+import { authErrorResponses, Detail, FieldErrors } from '../../http/common.schemas.js';
+import { IssuedTokenSchema, TokenCredentials } from './tokens.schemas.js';
+import type { TokensService } from './tokens.service.js';
+
+export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> = async (app, opts) => {
+  app.post('/tokens/', {
+    schema: {
+      tags: ['tokens'],
+      summary: 'Get an API token with a username or email',
+      description: 'For clients that are not browsers. Checks the credentials as `POST /login/` does and returns '
+        + 'a new token; send it as `Authorization: Token <token>` (or `Bearer <token>`), and no CSRF token is '
+        + 'needed. A token lasts until revoked with `DELETE /tokens/current/`; every call makes a new one. '
+        + 'Made without a session, this needs no CSRF token either.',
+      body: TokenCredentials,
+      response: {
+        201: IssuedTokenSchema,
+        400: FieldErrors,
+        401: { ...Detail, description: 'Unknown user or wrong password; or a bad API token in `Authorization`.' },
+        403: { ...Detail, description: 'A foreign Origin, or a live session without its CSRF token.' },
+      },
+    },
+  }, async (req, reply) => {
+    const issued = await opts.tokens.issue(req.body.username, req.body.password);
+    return reply.code(201).send({ token: issued.key, user: issued.user, created_at: new Date(issued.createdAt).toISOString() });
+  });
+
+  app.delete('/tokens/current/', {
+    schema: {
+      tags: ['tokens'],
+      summary: 'Revoke the API token of this request',
+      description: 'The token in `Authorization` stops working at once. Other tokens of the same user are kept.',
+      response: {
+        204: { type: 'null', description: 'Revoked.' },
+        400: { ...Detail, description: 'Made with a session, not with an API token.' },
+        ...authErrorResponses,
+      },
+    },
+    onRequest: app.requireUser,
+  }, async (req, reply) => {
+    if (!req.apiToken) throw notMadeWithToken();
+    await opts.tokens.revoke(req.apiToken);
+    return reply.code(204).send(null);
+  });
+};

@@ -1,0 +1,16 @@
+import type { FastifyRequest } from 'fastify';
+
+/**
+ * Whether an `Origin` header names the site the request was sent to (same host and port), or one of
+ * the trusted origins. Schemes are not compared, so that a TLS-terminating proxy in front works.
+ */
+export function isSameOrTrustedOrigin(origin: string, req: FastifyRequest, trusted: ReadonlySet<string>): boolean {
+  if (trusted.has(origin)) return true;
+  const host = req.headers.host;
+  try {
+    // Both sides through URL, so that a default port written out ("Host: localhost:80") equals none.
+    return host !== undefined && new URL(origin).host === new URL(`${req.protocol}://${host}`).host;
+  } catch {
+    return false;
+  }
+}
