@@ -26,7 +26,12 @@ import { authPlugin } from './plugins/auth.js';
 import { installBodyParsers } from './plugins/body-parsers.js';
 import { answerFrameworkError, installErrorHandler } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { registerRealtime } from './plugins/realtime.js';
 import { installValidation } from './plugins/validation.js';
+import type { Bus } from './realtime/bus.js';
+import { createHub } from './realtime/hub.js';
+import { createLocalBus } from './realtime/local-bus.js';
+import { createRedisBus } from './realtime/redis-bus.js';
 
 export interface BuildOptions {
   /** An open database to use instead of opening `config.databaseUrl` (it is then not closed with the app). */
@@ -59,10 +64,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const sessions = createSessionsRepository(database.db);
   const conversations = createConversationsRepository(database.db);
   const messages = createMessagesRepository(database.db);
+  const bus: Bus = config.redisUrl ? createRedisBus(config.redisUrl, app.log) : createLocalBus();
+  app.addHook('onClose', () => bus.close());
+  const hub = createHub(bus, { maxBufferedBytes: config.wsMaxBufferedBytes });
   const auth = createAuthService({
     users, sessions, secretKey: config.secretKey, sessionLifetimeSeconds: config.sessionLifetimeSeconds,
+    onSessionEnded: hub.revoke,
   });
-  const tokens = createTokensService({ auth, tokens: createTokensRepository(database.db), secretKey: config.secretKey });
+  const tokens = createTokensService({
+    auth, tokens: createTokensRepository(database.db), secretKey: config.secretKey, onTokenRevoked: hub.revoke,
+  });
 
   installValidation(app);
   installBodyParsers(app);
@@ -76,9 +87,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(tokensRoutes, { tokens });
   await app.register(usersRoutes, { users: createUsersService({ users }) });
   const blocks = createBlocksService({ blocks: createBlocksRepository(database.db), users });
-  await app.register(messagesRoutes, { messages: createMessagesService({ messages, conversations, users, blocks }) });
-  await app.register(conversationsRoutes, { conversations: createConversationsService({ conversations, users }) });
+  await app.register(messagesRoutes, { messages: createMessagesService({ messages, conversations, users, blocks, events: hub }) });
+  await app.register(conversationsRoutes, { conversations: createConversationsService({ conversations, users, events: hub }) });
   await app.register(blocksRoutes, { blocks });
+  await registerRealtime(app, {
+    hub, auth, tokens, users, conversations, blocks,
+    trustedOrigins: config.trustedOrigins, heartbeatMs: config.wsHeartbeatSeconds * 1000,
+  });
 
   return app;
 }

@@ -30,10 +30,17 @@ export function createAuthService(deps: {
   sessions: SessionsRepository;
   secretKey: string;
   sessionLifetimeSeconds: number;
+  /** Told of every session that ends, so that what was opened with it (sockets) closes too. */
+  onSessionEnded?: (idHash: string) => void;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
   const hashKey = (key: string) => hashAccessKey(deps.secretKey, key);
+
+  async function endSession(idHash: string): Promise<void> {
+    await deps.sessions.delete(idHash);
+    deps.onSessionEnded?.(idHash);
+  }
 
   /**
    * The active user with this username (or email) and password; 401 otherwise, the same for an unknown
@@ -75,7 +82,7 @@ export function createAuthService(deps: {
     /** Checks the credentials and opens a new session; replaces `previousSessionKey` if given. */
     async login(identifier: string, password: string, previousSessionKey?: string): Promise<Login> {
       const user = await verifyCredentials(identifier, password);
-      if (previousSessionKey) await deps.sessions.delete(hashKey(previousSessionKey));
+      if (previousSessionKey) await endSession(hashKey(previousSessionKey));
       const sessionKey = newAccessKey();
       const csrfSecret = newCsrfSecret();
       const createdAt = now();
@@ -86,7 +93,7 @@ export function createAuthService(deps: {
     },
 
     async logout(sessionKey: string): Promise<void> {
-      await deps.sessions.delete(hashKey(sessionKey));
+      await endSession(hashKey(sessionKey));
     },
 
     /** The live session behind a cookie value, or null. */

@@ -1,4 +1,5 @@
 import { fieldError, notFound } from '../../errors.js';
+import type { EventSink } from '../../realtime/events.js';
 import type { User } from '../users/user.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import type { ConversationsRepository, InboxEntry, ReadState } from './conversations.repository.js';
@@ -11,7 +12,11 @@ export interface InboxPage {
 
 const noSuchMessage = () => fieldError('up_to', 'There is no message with this id in this conversation.');
 
-export function createConversationsService(deps: { conversations: ConversationsRepository; users: UsersRepository }) {
+export function createConversationsService(deps: {
+  conversations: ConversationsRepository;
+  users: UsersRepository;
+  events: EventSink;
+}) {
   return {
     /** The caller's conversations, latest activity first. */
     async inbox(caller: User, before: number | null, limit: number): Promise<InboxPage> {
@@ -27,6 +32,11 @@ export function createConversationsService(deps: { conversations: ConversationsR
       if (!conversation) throw notFound();
       if (!(await deps.conversations.containsMessage(conversation.id, upTo))) throw noSuchMessage();
       const state = await deps.conversations.markRead(conversation.id, caller.id, other.id, upTo);
+      // Both sides hear of it: the reader's other devices update their badge, the peer sees a read receipt.
+      deps.events.publish([caller.id, other.id], {
+        type: 'conversation.read', conversation: conversation.id, reader: caller.id, reader_username: caller.username,
+        last_read_id: state.lastReadId, unread_count: state.unreadCount,
+      });
       return { ...state, conversationId: conversation.id };
     },
   };

@@ -159,13 +159,15 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>) {
 
     /**
      * Turns a message into a tombstone: the content is erased from storage, the row stays so that
-     * history keeps its shape. An unread deleted message stops counting as unread.
+     * history keeps its shape. An unread deleted message stops counting as unread. Returns false when
+     * it was deleted already.
      */
-    async softDelete(message: MessageRecord, at: number): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+    async softDelete(message: MessageRecord, at: number): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
         const result = await trx.updateTable('messages').set({ content: null, deleted_at: at })
           .where('id', '=', message.id).where('deleted_at', 'is', null).executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 0 || message.recipient_id === message.sender_id) return;
+        if (Number(result.numUpdatedRows) === 0) return false;
+        if (message.recipient_id === message.sender_id) return true;
         await trx.updateTable('conversation_members')
           .set((eb) => ({ unread_count: eb('unread_count', '-', 1) }))
           .where('conversation_id', '=', message.conversation_id)
@@ -173,6 +175,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>) {
           .where('last_read_id', '<', message.id)
           .where('unread_count', '>', 0)
           .execute();
+        return true;
       });
     },
 

@@ -1,5 +1,6 @@
 import { ApiError, fieldError, notFound, recipientNotFound } from '../../errors.js';
 import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
+import { type EventSink, messageEvent, participantsOf } from '../../realtime/events.js';
 import type { BlocksService } from '../blocks/blocks.service.js';
 import type { ConversationsRepository } from '../conversations/conversations.repository.js';
 import type { User } from '../users/user.js';
@@ -31,6 +32,7 @@ export function createMessagesService(deps: {
   conversations: ConversationsRepository;
   users: UsersRepository;
   blocks: BlocksService;
+  events: EventSink;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -48,9 +50,11 @@ export function createMessagesService(deps: {
       const recipient = await deps.users.findActiveByIdentifier(input.recipient.trim());
       if (!recipient) throw recipientNotFound();
       await deps.blocks.assertMayMessage(sender, recipient);
-      return deps.messages.insert({
+      const result = await deps.messages.insert({
         sender, recipient, content: input.content, clientId: input.clientId ?? null, at: now(),
       });
+      if (!result.replayed) deps.events.publish(participantsOf(result.message), messageEvent('message.created', result.message));
+      return result;
     },
 
     get,
@@ -62,14 +66,20 @@ export function createMessagesService(deps: {
       if (message.sender_id !== caller.id) throw notYourMessage();
       if (message.deleted_at !== null) throw deletedMessage();
       await deps.messages.edit(id, content, now());
-      return get(caller, id);
+      const edited = await get(caller, id);
+      deps.events.publish(participantsOf(edited), messageEvent('message.updated', edited));
+      return edited;
     },
 
     /** Deletes a message, leaving a tombstone; only its sender may. Deleting twice is harmless. */
     async remove(caller: User, id: number): Promise<MessageRecord> {
       const message = await get(caller, id);
       if (message.sender_id !== caller.id) throw notYourMessage();
-      await deps.messages.softDelete(message, now());
+      if (await deps.messages.softDelete(message, now())) {
+        const deleted = await get(caller, id);
+        deps.events.publish(participantsOf(deleted), messageEvent('message.deleted', deleted));
+        return deleted;
+      }
       return get(caller, id);
     },
 

@@ -25,6 +25,8 @@ export function createTokensService(deps: {
   auth: Pick<AuthService, 'verifyCredentials'>;
   tokens: TokensRepository;
   secretKey: string;
+  /** Told of every revoked token, so that what was opened with it (sockets) closes too. */
+  onTokenRevoked?: (idHash: string) => void;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -49,6 +51,7 @@ export function createTokensService(deps: {
 
     async revoke(token: ActiveToken): Promise<void> {
       await deps.tokens.delete(token.idHash);
+      deps.onTokenRevoked?.(token.idHash);
     },
   };
 }

@@ -1,0 +1,147 @@
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import { ApiError, originNotTrusted } from '../errors.js';
+import { SESSION_COOKIE } from '../http/cookies.js';
+import type { AuthService } from '../modules/auth/auth.service.js';
+import type { BlocksService } from '../modules/blocks/blocks.service.js';
+import type { ConversationsRepository } from '../modules/conversations/conversations.repository.js';
+import type { TokensService } from '../modules/tokens/tokens.service.js';
+import type { User } from '../modules/users/user.js';
+import type { UsersRepository } from '../modules/users/users.repository.js';
+import { CLOSE_GOING_AWAY, CLOSE_SESSION_ENDED, type Connection, type Hub } from '../realtime/hub.js';
+import { TypingLimiter } from '../realtime/typing-limiter.js';
+import { isSameOrTrustedOrigin } from './origin.js';
+
+/** The subprotocol the server speaks; a client may also offer `token.<API token>` to authenticate. */
+export const WS_PROTOCOL = 'messaging.v1';
+const TOKEN_PROTOCOL_PREFIX = 'token.';
+/** Inbound frames are small commands (typing); anything larger is refused by ws with 1009. */
+export const WS_MAX_INBOUND_BYTES = 4096;
+/** Longest a timer may be set for in Node; a session ending later is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface RealtimeOptions {
+  hub: Hub;
+  auth: AuthService;
+  tokens: TokensService;
+  users: UsersRepository;
+  conversations: ConversationsRepository;
+  blocks: BlocksService;
+  trustedOrigins: readonly string[];
+  heartbeatMs: number;
+}
+
+interface Handshake {
+  user: User;
+  credentialHash: string;
+  expiresAt: number | null;
+}
+
+const credentialsMissing = () => new ApiError(401, { detail: 'Authentication credentials were not provided.' });
+const invalidToken = () => new ApiError(401, { detail: 'Invalid token.' });
+
+/**
+ * `GET /ws/`: the real-time channel. The handshake is an ordinary request until it is accepted, so a
+ * refusal is an HTTP answer (401, 403), never an open socket. Browsers authenticate with the session
+ * cookie; other clients offer their API token as the subprotocol `token.<key>` (never in the URL,
+ * which ends up in logs).
+ */
+export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptions): Promise<void> {
+  const trusted = new Set(opts.trustedOrigins);
+  const handshakes = new WeakMap<FastifyRequest, Handshake>();
+
+  // Before the websocket plugin's own preClose, so that clients see 1001 rather than a bare close.
+  app.addHook('preClose', async () => opts.hub.closeAll(CLOSE_GOING_AWAY, 'Server shutting down'));
+  await app.register(websocket, {
+    options: {
+      maxPayload: WS_MAX_INBOUND_BYTES,
+      handleProtocols: (protocols: Set<string>) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+    },
+  });
+
+  const alive = new WeakSet<WebSocket>();
+  const heartbeat = setInterval(() => {
+    for (const socket of app.websocketServer.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, opts.heartbeatMs);
+  heartbeat.unref();
+  app.addHook('onClose', async () => clearInterval(heartbeat));
+
+  async function authenticateHandshake(req: FastifyRequest): Promise<void> {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isSameOrTrustedOrigin(origin, req, trusted)) throw originNotTrusted(origin);
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const tokenProtocol = offered.find((protocol) => protocol.startsWith(TOKEN_PROTOCOL_PREFIX));
+    if (tokenProtocol !== undefined) {
+      const token = await opts.tokens.authenticate(tokenProtocol.slice(TOKEN_PROTOCOL_PREFIX.length));
+      if (!token) throw invalidToken();
+      handshakes.set(req, { user: token.user, credentialHash: token.idHash, expiresAt: null });
+      return;
+    }
+    const sessionKey = req.cookies[SESSION_COOKIE];
+    const session = sessionKey ? await opts.auth.authenticate(sessionKey) : null;
+    if (!session) throw credentialsMissing();
+    handshakes.set(req, { user: session.user, credentialHash: session.idHash, expiresAt: session.expiresAt });
+  }
+
+  app.get('/ws/', { websocket: true, onRequest: authenticateHandshake }, (socket, req) => {
+    const handshake = handshakes.get(req)!;
+    const connection: Connection = { socket, userId: handshake.user.id, credentialHash: handshake.credentialHash };
+    opts.hub.add(connection);
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+
+    let expiry: NodeJS.Timeout | undefined;
+    if (handshake.expiresAt !== null) {
+      expiry = setTimeout(() => socket.close(CLOSE_SESSION_ENDED, 'Session ended'),
+        Math.min(MAX_TIMER_MS, Math.max(0, handshake.expiresAt - Date.now())));
+    }
+    socket.on('close', () => {
+      clearTimeout(expiry);
+      opts.hub.remove(connection);
+    });
+
+    const limiter = new TypingLimiter();
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      void handleFrame(handshake.user, socket, limiter, data, isBinary).catch((error: unknown) => {
+        req.log.error({ err: error }, 'websocket frame failed');
+        sendError(socket, 'The server could not handle this frame.');
+      });
+    });
+  });
+
+  async function handleFrame(sender: User, socket: WebSocket, limiter: TypingLimiter, data: RawData, isBinary: boolean) {
+    if (isBinary) return sendError(socket, 'Frames are JSON text.');
+    let frame: unknown;
+    try {
+      frame = JSON.parse(data.toString());
+    } catch {
+      return sendError(socket, 'Frames are JSON text.');
+    }
+    const { type, to } = (frame ?? {}) as { type?: unknown; to?: unknown };
+    if (type !== 'typing') return sendError(socket, 'Unknown frame type; the only one is "typing".');
+    if (typeof to !== 'string' || to.length === 0 || to.length > 254) {
+      return sendError(socket, '"to" must be a username or email.');
+    }
+    if (!limiter.allow()) return sendError(socket, 'Too many typing signals; slow down.');
+    const recipient = await opts.users.findActiveByIdentifier(to);
+    if (!recipient) return sendError(socket, 'No user with this username or email.');
+    // A user who blocked the sender never hears of them; the sender is not told either.
+    if (!(await opts.blocks.mayMessage(sender, recipient))) return;
+    const conversation = await opts.conversations.findByMembers(sender.id, recipient.id);
+    opts.hub.publish([recipient.id], {
+      type: 'typing', conversation: conversation?.id ?? null, from: sender.id, from_username: sender.username,
+    });
+  }
+}
+
+function sendError(socket: WebSocket, detail: string): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'error', detail }));
+}

@@ -1,0 +1,18 @@
+/**
+ * How instances of the service tell each other what to deliver. Payloads are already-serialized
+ * JSON events; a bus never parses them.
+ */
+export interface Bus {
+  /** Delivers `payload` to the sockets of `userId`, on every instance. Never throws: a loss is logged and counted. */
+  publish(userId: number, payload: string): void;
+  /** Tells every instance that a session or token ended, so that its sockets close. */
+  revoke(credentialHash: string): void;
+  /** Starts receiving what is published for `userId` (while this instance has a socket of theirs). */
+  watch(userId: number): void;
+  unwatch(userId: number): void;
+  onDeliver(handler: (userId: number, payload: string) => void): void;
+  onRevoke(handler: (credentialHash: string) => void): void;
+  /** Messages that could not be published (the broker was unreachable). */
+  readonly lostCount: number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,23 @@
+import type { MessageRecord } from '../modules/messages/message.js';
+import { presentMessage } from '../modules/messages/message.js';
+
+/** What services hand real-time events to: delivered to every open socket of each user. */
+export interface EventSink {
+  publish(userIds: readonly number[], event: RealtimeEvent): void;
+}
+
+export type RealtimeEvent =
+  | { type: 'message.created' | 'message.updated' | 'message.deleted'; conversation: number; message: ReturnType<typeof presentMessage> }
+  | { type: 'conversation.read'; conversation: number; reader: number; reader_username: string; last_read_id: number; unread_count: number }
+  | { type: 'typing'; conversation: number | null; from: number; from_username: string };
+
+export const noEvents: EventSink = { publish() {} };
+
+export function messageEvent(type: 'message.created' | 'message.updated' | 'message.deleted', message: MessageRecord): RealtimeEvent {
+  return { type, conversation: message.conversation_id, message: presentMessage(message) };
+}
+
+/** Both participants of a message (once, for a note to self). */
+export function participantsOf(message: MessageRecord): number[] {
+  return message.sender_id === message.recipient_id ? [message.sender_id] : [message.sender_id, message.recipient_id];
+}

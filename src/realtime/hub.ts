@@ -1,0 +1,98 @@
+import type { WebSocket } from 'ws';
+import type { Bus } from './bus.js';
+
+/** An open socket and whose it is: the user, and the session or token it was opened with. */
+export interface Connection {
+  readonly socket: WebSocket;
+  readonly userId: number;
+  readonly credentialHash: string;
+}
+
+export const CLOSE_GOING_AWAY = 1001;
+/** The session or token the socket was opened with ended (logout, revocation, expiry). */
+export const CLOSE_SESSION_ENDED = 4001;
+/** The client stopped reading: more than the buffer limit waited to be sent to it. */
+export const CLOSE_TOO_SLOW = 4008;
+
+export interface HubOptions {
+  /** Bytes that may wait in a socket's send buffer before the client counts as not reading. */
+  readonly maxBufferedBytes: number;
+}
+
+/**
+ * The sockets of this instance, by user and by credential. Events go out through the bus, which
+ * brings them back to every instance holding a socket of the user (this one included).
+ */
+export function createHub(bus: Bus, options: HubOptions) {
+  const byUser = new Map<number, Set<Connection>>();
+  const byCredential = new Map<string, Set<Connection>>();
+
+  bus.onDeliver((userId, payload) => {
+    for (const connection of byUser.get(userId) ?? []) {
+      const { socket } = connection;
+      if (socket.readyState !== socket.OPEN) continue;
+      if (socket.bufferedAmount > options.maxBufferedBytes) {
+        socket.close(CLOSE_TOO_SLOW, 'Too slow: events piled up unread');
+        continue;
+      }
+      socket.send(payload);
+    }
+  });
+  bus.onRevoke((credentialHash) => {
+    for (const connection of byCredential.get(credentialHash) ?? []) {
+      connection.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
+    }
+  });
+
+  function addTo<K>(map: Map<K, Set<Connection>>, key: K, connection: Connection): boolean {
+    let set = map.get(key);
+    const first = set === undefined;
+    if (!set) map.set(key, (set = new Set()));
+    set.add(connection);
+    return first;
+  }
+
+  function removeFrom<K>(map: Map<K, Set<Connection>>, key: K, connection: Connection): boolean {
+    const set = map.get(key);
+    if (!set?.delete(connection) || set.size > 0) return false;
+    map.delete(key);
+    return true;
+  }
+
+  let open = 0;
+  return {
+    add(connection: Connection): void {
+      open += 1;
+      if (addTo(byUser, connection.userId, connection)) bus.watch(connection.userId);
+      addTo(byCredential, connection.credentialHash, connection);
+    },
+
+    remove(connection: Connection): void {
+      if (!byUser.get(connection.userId)?.has(connection)) return;
+      open -= 1;
+      if (removeFrom(byUser, connection.userId, connection)) bus.unwatch(connection.userId);
+      removeFrom(byCredential, connection.credentialHash, connection);
+    },
+
+    /** Sends an event to every socket of each of these users, on every instance. */
+    publish(userIds: readonly number[], event: object): void {
+      const payload = JSON.stringify(event);
+      for (const userId of new Set(userIds)) bus.publish(userId, payload);
+    },
+
+    /** Closes the sockets of a session or token that ended, on every instance. */
+    revoke(credentialHash: string): void {
+      bus.revoke(credentialHash);
+    },
+
+    closeAll(code: number, reason: string): void {
+      for (const set of byUser.values()) for (const connection of set) connection.socket.close(code, reason);
+    },
+
+    get openCount(): number {
+      return open;
+    },
+  };
+}
+
+export type Hub = ReturnType<typeof createHub>;

@@ -1,0 +1,25 @@
+import type { Bus } from './bus.js';
+
+/** The bus of a single instance: delivery is a function call. */
+export function createLocalBus(): Bus {
+  const deliverHandlers: ((userId: number, payload: string) => void)[] = [];
+  const revokeHandlers: ((credentialHash: string) => void)[] = [];
+  return {
+    publish(userId, payload) {
+      for (const handler of deliverHandlers) handler(userId, payload);
+    },
+    revoke(credentialHash) {
+      for (const handler of revokeHandlers) handler(credentialHash);
+    },
+    watch() {},
+    unwatch() {},
+    onDeliver(handler) {
+      deliverHandlers.push(handler);
+    },
+    onRevoke(handler) {
+      revokeHandlers.push(handler);
+    },
+    lostCount: 0,
+    async close() {},
+  };
+}

@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis';
+import type { Bus } from './bus.js';
+
+interface Logger {
+  warn(object: object, message: string): void;
+  info(object: object, message: string): void;
+}
+
+const USER_CHANNEL_PREFIX = 'messaging:user:';
+const REVOKE_CHANNEL = 'messaging:revoke';
+
+/**
+ * Fan-out across instances through Redis pub/sub: one channel per user, subscribed to by the instances
+ * that hold a socket of that user, and one channel that every instance hears for ended sessions.
+ * While Redis is unreachable, publishing fails at once (no offline queue to grow), the loss is counted,
+ * and both connections keep reconnecting by themselves; subscriptions are restored on reconnect.
+ */
+export function createRedisBus(url: string, log: Logger): Bus {
+  const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2000);
+  const publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy, lazyConnect: false });
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy, autoResubscribe: true });
+  const deliverHandlers: ((userId: number, payload: string) => void)[] = [];
+  const revokeHandlers: ((credentialHash: string) => void)[] = [];
+  let lost = 0;
+  let reportedDown = false;
+
+  for (const [name, connection] of [['publisher', publisher], ['subscriber', subscriber]] as const) {
+    connection.on('error', (error: Error) => {
+      if (!reportedDown) log.warn({ err: error, connection: name }, 'redis unavailable; real-time fan-out degraded');
+      reportedDown = true;
+    });
+    connection.on('ready', () => {
+      if (reportedDown) log.info({ connection: name }, 'redis reconnected');
+      reportedDown = false;
+    });
+  }
+
+  void subscriber.subscribe(REVOKE_CHANNEL).catch(() => {});
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel === REVOKE_CHANNEL) {
+      for (const handler of revokeHandlers) handler(message);
+      return;
+    }
+    const userId = Number(channel.slice(USER_CHANNEL_PREFIX.length));
+    for (const handler of deliverHandlers) handler(userId, message);
+  });
+
+  function send(channel: string, payload: string): void {
+    publisher.publish(channel, payload).catch((error: Error) => {
+      lost += 1;
+      log.warn({ err: error, channel, lost }, 'real-time event lost: redis publish failed');
+    });
+  }
+
+  return {
+    publish: (userId, payload) => send(USER_CHANNEL_PREFIX + userId, payload),
+    revoke: (credentialHash) => send(REVOKE_CHANNEL, credentialHash),
+    watch(userId) {
+      void subscriber.subscribe(USER_CHANNEL_PREFIX + userId).catch(() => {});
+    },
+    unwatch(userId) {
+      void subscriber.unsubscribe(USER_CHANNEL_PREFIX + userId).catch(() => {});
+    },
+    onDeliver(handler) {
+      deliverHandlers.push(handler);
+    },
+    onRevoke(handler) {
+      revokeHandlers.push(handler);
+    },
+    get lostCount() {
+      return lost;
+    },
+    async close() {
+      publisher.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
