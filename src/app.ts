@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
+import { groupCommit, transactionPerUnit } from './db/group-commit.js';
 import { migrateToLatest } from './db/migrate.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { createAuthService } from './modules/auth/auth.service.js';
@@ -41,6 +42,9 @@ export interface BuildOptions {
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** A send waits at most this long for others to share its commit. */
+const GROUP_COMMIT_WAIT_MS = 1;
+const GROUP_COMMIT_MAX_BATCH = 64;
 
 /** The whole service as a Fastify instance: the server, the tests and the benchmarks all build this. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -63,8 +67,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const users = createUsersRepository(database.db);
   const sessions = createSessionsRepository(database.db);
   const conversations = createConversationsRepository(database.db);
-  const messages = createMessagesRepository(database.db);
-  const bus: Bus = config.redisUrl ? createRedisBus(config.redisUrl, app.log) : createLocalBus();
+  const messages = createMessagesRepository(database.db, database.dialect === 'sqlite' && config.groupCommit
+    ? groupCommit(database.db, { maxWaitMs: GROUP_COMMIT_WAIT_MS, maxBatch: GROUP_COMMIT_MAX_BATCH })
+    : transactionPerUnit(database.db));
+  const bus: Bus = config.redisUrl ? createRedisBus(config.redisUrl, app.log, config.redisPrefix) : createLocalBus();
   app.addHook('onClose', () => bus.close());
   const hub = createHub(bus, { maxBufferedBytes: config.wsMaxBufferedBytes });
   const auth = createAuthService({

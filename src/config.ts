@@ -10,6 +10,11 @@ export interface Config {
   /** `sqlite:<path>` (or `sqlite::memory:`) or `postgres://...` */
   readonly databaseUrl: string;
   readonly redisUrl: string | null;
+  /**
+   * Start of every Redis channel name. The instances of one deployment share it; deployments (or test
+   * runs) sharing one Redis each need their own, or they hear each other's events.
+   */
+  readonly redisPrefix: string;
   /** Keys the hashes under which session ids are stored; every instance must share it. */
   readonly secretKey: string;
   /** Origins besides the request's own host that may make unsafe requests, e.g. `https://app.example.com`. */
@@ -23,6 +28,8 @@ export interface Config {
   readonly wsHeartbeatSeconds: number;
   /** Bytes that may wait unsent for one WebSocket before its client counts as not reading and is closed. */
   readonly wsMaxBufferedBytes: number;
+  /** SQLite: concurrent sends share one transaction and one fsync. Off: one commit per message. */
+  readonly groupCommit: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +48,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: readNonEmpty(env, 'HOST', '127.0.0.1'),
     databaseUrl,
     redisUrl: readRedisUrl(env.REDIS_URL),
+    redisPrefix: readNonEmpty(env, 'REDIS_PREFIX', 'messaging:'),
     secretKey: env.SECRET_KEY?.trim() || loadOrCreateSecretKey(dataFolderOf(databaseUrl)),
     trustedOrigins: Object.freeze(readOrigins(env.TRUSTED_ORIGINS)),
     secureCookies: readBoolean(env, 'SECURE_COOKIES', false),
@@ -48,6 +56,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionLifetimeSeconds: readInteger(env, 'SESSION_LIFETIME_SECONDS', TWO_WEEKS_SECONDS, 60, 10 * 365 * 24 * 3600),
     wsHeartbeatSeconds: readInteger(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600),
     wsMaxBufferedBytes: readInteger(env, 'WS_MAX_BUFFERED_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    groupCommit: readBoolean(env, 'GROUP_COMMIT', true),
   });
 }
 

@@ -6,16 +6,16 @@ interface Logger {
   info(object: object, message: string): void;
 }
 
-const USER_CHANNEL_PREFIX = 'messaging:user:';
-const REVOKE_CHANNEL = 'messaging:revoke';
-
 /**
  * Fan-out across instances through Redis pub/sub: one channel per user, subscribed to by the instances
  * that hold a socket of that user, and one channel that every instance hears for ended sessions.
  * While Redis is unreachable, publishing fails at once (no offline queue to grow), the loss is counted,
  * and both connections keep reconnecting by themselves; subscriptions are restored on reconnect.
+ * Channel names start with `prefix` (`<prefix>user:<id>`, `<prefix>revoke`).
  */
-export function createRedisBus(url: string, log: Logger): Bus {
+export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'): Bus {
+  const userChannelPrefix = `${prefix}user:`;
+  const revokeChannel = `${prefix}revoke`;
   const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2000);
   const publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy, lazyConnect: false });
   const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy, autoResubscribe: true });
@@ -35,13 +35,13 @@ export function createRedisBus(url: string, log: Logger): Bus {
     });
   }
 
-  void subscriber.subscribe(REVOKE_CHANNEL).catch(() => {});
+  void subscriber.subscribe(revokeChannel).catch(() => {});
   subscriber.on('message', (channel: string, message: string) => {
-    if (channel === REVOKE_CHANNEL) {
+    if (channel === revokeChannel) {
       for (const handler of revokeHandlers) handler(message);
       return;
     }
-    const userId = Number(channel.slice(USER_CHANNEL_PREFIX.length));
+    const userId = Number(channel.slice(userChannelPrefix.length));
     for (const handler of deliverHandlers) handler(userId, message);
   });
 
@@ -53,13 +53,13 @@ export function createRedisBus(url: string, log: Logger): Bus {
   }
 
   return {
-    publish: (userId, payload) => send(USER_CHANNEL_PREFIX + userId, payload),
-    revoke: (credentialHash) => send(REVOKE_CHANNEL, credentialHash),
+    publish: (userId, payload) => send(userChannelPrefix + userId, payload),
+    revoke: (credentialHash) => send(revokeChannel, credentialHash),
     watch(userId) {
-      void subscriber.subscribe(USER_CHANNEL_PREFIX + userId).catch(() => {});
+      void subscriber.subscribe(userChannelPrefix + userId).catch(() => {});
     },
     unwatch(userId) {
-      void subscriber.unsubscribe(USER_CHANNEL_PREFIX + userId).catch(() => {});
+      void subscriber.unsubscribe(userChannelPrefix + userId).catch(() => {});
     },
     onDeliver(handler) {
       deliverHandlers.push(handler);

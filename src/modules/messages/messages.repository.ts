@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { uniqueViolation } from '../../db/constraint-violation.js';
+import { type TransactionRunner, transactionPerUnit } from '../../db/group-commit.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { orderedPair } from '../conversations/conversations.repository.js';
 import type { User } from '../users/user.js';
@@ -19,7 +20,8 @@ export interface InsertResult {
   replayed: boolean;
 }
 
-export function createMessagesRepository(db: Kysely<DatabaseSchema>) {
+/** `transactions` runs each send's writes; with SQLite it group-commits concurrent sends. */
+export function createMessagesRepository(db: Kysely<DatabaseSchema>, transactions: TransactionRunner = transactionPerUnit(db)) {
   function selectMessages() {
     return db.selectFrom('messages')
       .innerJoin('users as sender', 'sender.id', 'messages.sender_id')
@@ -57,7 +59,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>) {
      */
     async insert(message: NewMessage): Promise<InsertResult> {
       try {
-        const { id, conversationId } = await db.transaction().execute(async (trx) => {
+        const { id, conversationId } = await transactions.run(async (trx) => {
           const conversationId = await conversationFor(trx, message.sender.id, message.recipient.id, message.at);
           // The conversation row is locked before the message takes its id, so that a conversation's
           // messages commit in id order: the last message is the newest, a read mark names a message

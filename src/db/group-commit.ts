@@ -1,0 +1,109 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DatabaseSchema } from './schema.js';
+
+export type TransactionWork<T> = (trx: Transaction<DatabaseSchema>) => Promise<T>;
+
+/** Runs a unit of work in a transaction; its promise settles only once that transaction committed. */
+export interface TransactionRunner {
+  run<T>(work: TransactionWork<T>): Promise<T>;
+}
+
+export interface GroupCommitOptions {
+  /** How long the first unit of a batch waits for others to join it. */
+  readonly maxWaitMs: number;
+  /** A batch this large commits at once. */
+  readonly maxBatch: number;
+}
+
+interface Pending {
+  work: TransactionWork<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** One transaction per unit of work (PostgreSQL batches commits on its own side). */
+export function transactionPerUnit(db: Kysely<DatabaseSchema>): TransactionRunner {
+  return { run: (work) => db.transaction().execute(work) };
+}
+
+/**
+ * Group commit for SQLite, where every commit is an fsync (synchronous=FULL) that also holds up the
+ * event loop: units of work that arrive within `maxWaitMs` share one transaction and one fsync. Each
+ * runs inside its own savepoint, so a unit that fails is rolled back alone and only its caller sees
+ * the error; every caller is answered only after the shared commit, so nothing is acknowledged
+ * before it is durable. If the commit itself fails, every unit of the batch fails.
+ */
+export interface GroupCommitStats {
+  batches: number;
+  units: number;
+  largestBatch: number;
+}
+
+export function groupCommit(db: Kysely<DatabaseSchema>, options: GroupCommitOptions): TransactionRunner & { readonly stats: GroupCommitStats } {
+  let queue: Pending[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let flushing: Promise<void> = Promise.resolve();
+  const stats: GroupCommitStats = { batches: 0, units: 0, largestBatch: 0 };
+
+  function schedule(): void {
+    if (queue.length >= options.maxBatch) {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      void flush();
+    } else if (!timer) {
+      timer = setTimeout(() => {
+        timer = null;
+        void flush();
+      }, options.maxWaitMs);
+    }
+  }
+
+  function flush(): Promise<void> {
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return flushing;
+    // Batches commit one after another, in the order they were formed.
+    flushing = flushing.then(() => commit(batch));
+    return flushing;
+  }
+
+  async function commit(batch: Pending[]): Promise<void> {
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      await db.transaction().execute(async (trx) => {
+        for (const unit of batch) {
+          await sql`savepoint unit`.execute(trx);
+          try {
+            outcomes.push({ ok: true, value: await unit.work(trx) });
+            await sql`release savepoint unit`.execute(trx);
+          } catch (error) {
+            await sql`rollback to savepoint unit`.execute(trx);
+            await sql`release savepoint unit`.execute(trx);
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const unit of batch) unit.reject(error);
+      return;
+    }
+    stats.batches += 1;
+    stats.units += batch.length;
+    stats.largestBatch = Math.max(stats.largestBatch, batch.length);
+    batch.forEach((unit, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) unit.resolve(outcome.value);
+      else unit.reject(outcome.error);
+    });
+  }
+
+  return {
+    run<T>(work: TransactionWork<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        schedule();
+      });
+    },
+    stats,
+  };
+}
