@@ -33,6 +33,12 @@ test('a bad value is refused with the name of its variable', () => {
   assert.throws(() => loadConfig({ ...withKey, PORT: '70000' }), /PORT must be between/);
 });
 
+test('Redis channels start with REDIS_PREFIX, "messaging:" by default', () => {
+  assert.equal(loadConfig(withKey).redisPrefix, 'messaging:');
+  assert.equal(loadConfig({ ...withKey, REDIS_PREFIX: 'staging:' }).redisPrefix, 'staging:');
+  assert.throws(() => loadConfig({ ...withKey, REDIS_PREFIX: '  ' }), /REDIS_PREFIX must not be blank/);
+});
+
 test('trusted origins are normalized to scheme, host and port', () => {
   const config = loadConfig({ ...withKey, TRUSTED_ORIGINS: 'https://app.example.com/, http://localhost:3000' });
   assert.deepEqual(config.trustedOrigins, ['https://app.example.com', 'http://localhost:3000']);

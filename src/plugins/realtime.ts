@@ -18,6 +18,8 @@ export const WS_PROTOCOL = 'messaging.v1';
 const TOKEN_PROTOCOL_PREFIX = 'token.';
 /** Inbound frames are small commands (typing); anything larger is refused by ws with 1009. */
 export const WS_MAX_INBOUND_BYTES = 4096;
+/** How long shutdown waits for clients to answer the close frame before dropping their connection. */
+const SHUTDOWN_GRACE_MS = 1000;
 /** Longest a timer may be set for in Node; a session ending later is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -36,6 +38,8 @@ interface Handshake {
   user: User;
   credentialHash: string;
   expiresAt: number | null;
+  /** Asks again whether the credential is live, for a logout that raced the handshake. */
+  stillValid(): Promise<boolean>;
 }
 
 const credentialsMissing = () => new ApiError(401, { detail: 'Authentication credentials were not provided.' });
@@ -51,8 +55,22 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
   const trusted = new Set(opts.trustedOrigins);
   const handshakes = new WeakMap<FastifyRequest, Handshake>();
 
-  // Before the websocket plugin's own preClose, so that clients see 1001 rather than a bare close.
-  app.addHook('preClose', async () => opts.hub.closeAll(CLOSE_GOING_AWAY, 'Server shutting down'));
+  // Before the websocket plugin's own preClose, so that clients see 1001 rather than a bare close. A
+  // client that does not answer would hold the server open for ws's 30 s close timeout: it is dropped.
+  app.addHook('preClose', async () => {
+    opts.hub.closeAll(CLOSE_GOING_AWAY, 'Server shutting down');
+    const open = [...app.websocketServer.clients];
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(open.map((socket) => new Promise((resolve) => {
+        if (socket.readyState === socket.CLOSED) resolve(undefined);
+        else socket.once('close', resolve);
+      }))),
+      new Promise((resolve) => { grace = setTimeout(resolve, SHUTDOWN_GRACE_MS); }),
+    ]);
+    clearTimeout(grace);
+    for (const socket of open) socket.terminate();
+  });
   await app.register(websocket, {
     options: {
       maxPayload: WS_MAX_INBOUND_BYTES,
@@ -82,13 +100,20 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     if (tokenProtocol !== undefined) {
       const token = await opts.tokens.authenticate(tokenProtocol.slice(TOKEN_PROTOCOL_PREFIX.length));
       if (!token) throw invalidToken();
-      handshakes.set(req, { user: token.user, credentialHash: token.idHash, expiresAt: null });
+      const key = tokenProtocol.slice(TOKEN_PROTOCOL_PREFIX.length);
+      handshakes.set(req, {
+        user: token.user, credentialHash: token.idHash, expiresAt: null,
+        stillValid: async () => (await opts.tokens.authenticate(key)) !== null,
+      });
       return;
     }
     const sessionKey = req.cookies[SESSION_COOKIE];
     const session = sessionKey ? await opts.auth.authenticate(sessionKey) : null;
     if (!session) throw credentialsMissing();
-    handshakes.set(req, { user: session.user, credentialHash: session.idHash, expiresAt: session.expiresAt });
+    handshakes.set(req, {
+      user: session.user, credentialHash: session.idHash, expiresAt: session.expiresAt,
+      stillValid: async () => (await opts.auth.authenticate(sessionKey!)) !== null,
+    });
   }
 
   app.get('/ws/', { websocket: true, onRequest: authenticateHandshake }, (socket, req) => {
@@ -97,12 +122,17 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     opts.hub.add(connection);
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
+    const endSession = () => socket.close(CLOSE_SESSION_ENDED, 'Session ended');
+    // A logout or revocation that landed between the check above and `hub.add` was not heard: ask again.
+    void handshake.stillValid().then((valid) => valid || endSession(), () => {});
 
     let expiry: NodeJS.Timeout | undefined;
-    if (handshake.expiresAt !== null) {
-      expiry = setTimeout(() => socket.close(CLOSE_SESSION_ENDED, 'Session ended'),
-        Math.min(MAX_TIMER_MS, Math.max(0, handshake.expiresAt - Date.now())));
-    }
+    const expiresAt = handshake.expiresAt;
+    const armExpiry = () => {
+      const remaining = expiresAt! - Date.now();
+      expiry = remaining > MAX_TIMER_MS ? setTimeout(armExpiry, MAX_TIMER_MS) : setTimeout(endSession, Math.max(0, remaining));
+    };
+    if (expiresAt !== null) armExpiry();
     socket.on('close', () => {
       clearTimeout(expiry);
       opts.hub.remove(connection);

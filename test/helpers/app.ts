@@ -1,6 +1,6 @@
 import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type BuildOptions } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase, whileNoSchemaIsDropped } from './databases.js';
 
@@ -12,12 +12,26 @@ export interface TestApp {
 
 /** The real app on a fresh database, closed and dropped when the test ends. */
 export async function buildTestApp(t: TestContext, kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestApp> {
+  return (await buildTestInstances(t, kind, 1, env))[0];
+}
+
+/**
+ * `count` instances of the real app sharing one fresh database, as behind a load balancer: closed, and
+ * the database dropped, when the test ends.
+ */
+export async function buildTestInstances(t: TestContext, kind: DatabaseKind, count: number,
+  env: Record<string, string> = {}, options: Pick<BuildOptions, 'logger'> = {}): Promise<TestApp[]> {
   const testDatabase = await createTestDatabase(kind);
-  const config = loadConfig({ DATABASE_URL: testDatabase.url, SECRET_KEY: 'test-secret-key', ...env });
-  const app = await whileNoSchemaIsDropped(kind, () => buildApp(config, { database: testDatabase.database, logger: false }));
+  const instances: TestApp[] = [];
   t.after(async () => {
-    await app.close();
+    for (const { app } of instances) await app.close();
     await testDatabase.drop();
   });
-  return { app, config, testDatabase };
+  const config = loadConfig({ DATABASE_URL: testDatabase.url, SECRET_KEY: 'test-secret-key', ...env });
+  for (let i = 0; i < count; i += 1) {
+    const app = await whileNoSchemaIsDropped(kind,
+      () => buildApp(config, { database: testDatabase.database, logger: options.logger ?? false }));
+    instances.push({ app, config, testDatabase });
+  }
+  return instances;
 }

@@ -18,6 +18,17 @@ export function testDatabaseKinds(): DatabaseKind[] {
   return ['sqlite'];
 }
 
+/**
+ * The Redis the cross-instance tests use (TEST_REDIS_URL), or null when there is none and they are
+ * skipped. Under CI they are required, as PostgreSQL is.
+ */
+export function testRedisUrl(): string | null {
+  const url = process.env.TEST_REDIS_URL?.trim();
+  if (url) return url;
+  if (process.env.CI === 'true') throw new Error('CI=true but TEST_REDIS_URL is not set: Redis tests must run in CI');
+  return null;
+}
+
 /** Declares the same suite once per database, named after it. */
 export function describeEachDatabase(name: string, suite: (kind: DatabaseKind) => void): void {
   for (const kind of testDatabaseKinds()) describe(`${name} [${kind}]`, () => suite(kind));

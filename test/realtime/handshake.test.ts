@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { type TestContext, test } from 'node:test';
+import { buildTestApp } from '../helpers/app.js';
+import { issueToken, signUp, TestClient } from '../helpers/client.js';
+import { connect, listen, nextEvent, refused } from '../helpers/sockets.js';
+
+const NOT_AUTHENTICATED = { detail: 'Authentication credentials were not provided.' };
+const INVALID_TOKEN = { detail: 'Invalid token.' };
+const TRUSTED = 'https://app.example.com';
+
+async function start(t: TestContext) {
+  const { app } = await buildTestApp(t, 'sqlite', { TRUSTED_ORIGINS: TRUSTED });
+  const url = await listen(app);
+  const alice = await signUp(app, 'alice');
+  const bob = await signUp(app, 'bob');
+  return { app, url, alice, bob };
+}
+
+test('a handshake without credentials is refused with 401, and no socket opens', async (t) => {
+  const { url } = await start(t);
+  const refusal = await refused(t, url);
+  assert.equal(refusal.status, 401);
+  assert.deepEqual(JSON.parse(refusal.body), NOT_AUTHENTICATED);
+});
+
+test('a session cookie that names no live session is refused with 401', async (t) => {
+  const { app, url } = await start(t);
+  const stranger = new TestClient(app);
+  stranger.cookies.set('sessionid', 'x'.repeat(43));
+  const refusal = await refused(t, url, { as: stranger });
+  assert.equal(refusal.status, 401);
+  assert.deepEqual(JSON.parse(refusal.body), NOT_AUTHENTICATED);
+});
+
+test('a bad token subprotocol is refused with 401, even alongside a live session cookie', async (t) => {
+  const { url, alice } = await start(t);
+  for (const options of [{ token: 'not-a-token' }, { token: 'not-a-token', as: alice }]) {
+    const refusal = await refused(t, url, options);
+    assert.equal(refusal.status, 401);
+    assert.deepEqual(JSON.parse(refusal.body), INVALID_TOKEN);
+  }
+});
+
+test('a session cookie opens a socket speaking messaging.v1', async (t) => {
+  const { url, alice } = await start(t);
+  const socket = await connect(t, url, { as: alice });
+  assert.equal(socket.protocol, 'messaging.v1');
+});
+
+test('an API token offered as a subprotocol opens a socket speaking messaging.v1, with nothing in the URL', async (t) => {
+  const { app, url, bob } = await start(t);
+  const token = await issueToken(app, 'alice');
+  const socket = await connect(t, url, { token });
+  assert.equal(socket.protocol, 'messaging.v1');
+  assert.equal(new URL(socket.url).search, '');
+
+  const sent = await bob.post('/messages/', { recipient: 'alice', content: 'for the script' });
+  assert.equal((await nextEvent(socket, 'message.created')).message!.id, sent.json().id);
+});
+
+test('a token in the query string is not a credential', async (t) => {
+  const { app, url } = await start(t);
+  const token = await issueToken(app, 'alice');
+  const refusal = await refused(t, url, { path: `/ws/?token=${token}` });
+  assert.equal(refusal.status, 401);
+});
+
+test('a foreign Origin is refused with 403, even with a live session', async (t) => {
+  const { url, alice } = await start(t);
+  const refusal = await refused(t, url, { as: alice, origin: 'https://evil.example.com' });
+  assert.equal(refusal.status, 403);
+  assert.deepEqual(JSON.parse(refusal.body), {
+    detail: 'CSRF Failed: Origin checking failed - https://evil.example.com does not match any trusted origins.',
+  });
+});
+
+test('the service\'s own origin and a trusted origin are accepted', async (t) => {
+  const { url, alice } = await start(t);
+  for (const origin of [url, TRUSTED]) {
+    const socket = await connect(t, url, { as: alice, origin });
+    assert.equal(socket.protocol, 'messaging.v1', origin);
+    socket.close();
+  }
+});

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
+import { test } from 'node:test';
+import WebSocket from 'ws';
+import { buildTestApp } from '../helpers/app.js';
+import { issueToken, signUp, TestClient } from '../helpers/client.js';
+import { closed, connect, listen, nextEvent, sendFrame } from '../helpers/sockets.js';
+
+const SESSION_ENDED = { code: 4001, reason: 'Session ended' };
+
+async function start(t: Parameters<typeof buildTestApp>[0], env: Record<string, string> = {}) {
+  const testApp = await buildTestApp(t, 'sqlite', env);
+  const url = await listen(testApp.app);
+  const alice = await signUp(testApp.app, 'alice');
+  const bob = await signUp(testApp.app, 'bob');
+  return { ...testApp, url, alice, bob };
+}
+
+/** Proves `socket` still receives: Bob sends Alice a message, and it arrives. */
+async function stillDelivers(bob: TestClient, socket: WebSocket) {
+  const sent = await bob.post('/messages/', { recipient: 'alice', content: 'still there?' });
+  assert.equal(sent.statusCode, 201, sent.body);
+  assert.equal((await nextEvent(socket, 'message.created')).message!.id, sent.json().id);
+  assert.equal(socket.readyState, WebSocket.OPEN);
+}
+
+test('logout closes the sockets of that session with 4001, not those of another session', async (t) => {
+  const { app, url, alice, bob } = await start(t);
+  const aliceElsewhere = new TestClient(app);
+  await aliceElsewhere.login('alice');
+  const loggingOut = await connect(t, url, { as: alice });
+  const staying = await connect(t, url, { as: aliceElsewhere });
+
+  const res = await alice.get('/logout/');
+  assert.equal(res.statusCode, 200, res.body);
+  assert.deepEqual(await closed(loggingOut), SESSION_ENDED);
+  await stillDelivers(bob, staying);
+});
+
+test('revoking an API token closes the sockets opened with it with 4001, not those of another token', async (t) => {
+  const { app, url, bob } = await start(t);
+  const [revoked, kept] = [await issueToken(app, 'alice'), await issueToken(app, 'alice')];
+  const revokedSocket = await connect(t, url, { token: revoked });
+  const keptSocket = await connect(t, url, { token: kept });
+
+  const res = await app.inject({ method: 'DELETE', url: '/tokens/current/', headers: { authorization: `Token ${revoked}` } });
+  assert.equal(res.statusCode, 204, res.body);
+  assert.deepEqual(await closed(revokedSocket), SESSION_ENDED);
+  await stillDelivers(bob, keptSocket);
+});
+
+test('a socket closes with 4001 when its session expires, and not before', async (t) => {
+  const { url, alice, testDatabase } = await start(t);
+  // SESSION_LIFETIME_SECONDS is at least a minute: shorten this session in the database instead.
+  const expiresAt = Date.now() + 1500;
+  await testDatabase.database.db.updateTable('sessions').set({ expires_at: expiresAt })
+    .where('user_id', '=', alice.user.id).execute();
+  const socket = await connect(t, url, { as: alice });
+
+  assert.deepEqual(await closed(socket, 5000), SESSION_ENDED);
+  assert.ok(Date.now() >= expiresAt, `closed ${expiresAt - Date.now()} ms early`);
+});
+
+test('closing the app closes open sockets with 1001', async (t) => {
+  const { app, url, alice, bob } = await start(t);
+  const sockets = [await connect(t, url, { as: alice }), await connect(t, url, { as: bob })];
+  await app.close();
+  for (const socket of sockets) assert.deepEqual(await closed(socket), { code: 1001, reason: 'Server shutting down' });
+});
+
+test('a client that does not answer the close frame does not hold up the shutdown', { timeout: 15_000 }, async (t) => {
+  const { app, url, alice } = await start(t);
+  const socket = await connect(t, url, { as: alice });
+  const tcp = (socket as unknown as { _socket: Socket })._socket;
+  tcp.pause();
+
+  // ws alone would wait 30 s for the client's answer before dropping the connection.
+  const started = Date.now();
+  await app.close();
+  assert.ok(Date.now() - started < 5000, `app.close() took ${Date.now() - started} ms`);
+  tcp.resume();
+  assert.deepEqual(await closed(socket), { code: 1001, reason: 'Server shutting down' });
+});
+
+test('an inbound frame over 4096 bytes closes the socket with 1009; one of 4096 bytes is read', async (t) => {
+  const { url, alice, bob } = await start(t);
+  const socket = await connect(t, url, { as: alice });
+  const bobSocket = await connect(t, url, { as: bob });
+  const frame = (bytes: number) => {
+    const start = '{"type":"typing","to":"bob","padding":"';
+    return start + 'x'.repeat(bytes - start.length - 2) + '"}';
+  };
+
+  sendFrame(socket, frame(4096));
+  await nextEvent(bobSocket, 'typing');
+  sendFrame(socket, frame(4097));
+  assert.equal((await closed(socket)).code, 1009);
+});
+
+test('the heartbeat terminates a socket that does not answer pings, and keeps one that does', async (t) => {
+  const { url, alice, bob } = await start(t, { WS_HEARTBEAT_SECONDS: '1' });
+  const silent = await connect(t, url, { as: alice, autoPong: false });
+  const answering = await connect(t, url, { as: bob });
+  let pings = 0;
+  answering.on('ping', () => { pings += 1; });
+
+  // Pinged at the first tick, found silent at the second: two seconds at most, and some slack.
+  const started = Date.now();
+  assert.equal((await closed(silent, 3500)).code, 1006, 'terminated, with no close frame');
+  assert.ok(Date.now() - started < 3500);
+
+  const pingsWhenTerminated = pings;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no ping within 2.5 s')), 2500);
+    answering.once('ping', () => { clearTimeout(timer); resolve(); });
+  });
+  assert.ok(pingsWhenTerminated >= 1, `pinged ${pingsWhenTerminated} times before`);
+  assert.equal(answering.readyState, WebSocket.OPEN);
+});
+
+test('a client that stops reading is closed with 4008 once events pile up past WS_MAX_BUFFERED_BYTES', { timeout: 60_000 }, async (t) => {
+  // No heartbeat during the test: a client that does not read does not answer pings either.
+  const { app, url, alice, bob } = await start(t, { WS_MAX_BUFFERED_BYTES: '65536', WS_HEARTBEAT_SECONDS: '3600' });
+  const socket = await connect(t, url, { as: alice });
+  const serverSide = [...app.websocketServer.clients][0];
+  const tcp = (socket as unknown as { _socket: Socket })._socket;
+  tcp.pause();
+
+  // Enough to fill both kernel buffers of the loopback connection and then the limit; the server side
+  // of the socket leaving OPEN is the sign that it gave up. 10,000 characters of 4 bytes each in UTF-8.
+  const content = '\u{1F4AC}'.repeat(10_000);
+  let sent = 0;
+  while (serverSide.readyState === WebSocket.OPEN && sent < 5000) {
+    const batch = await Promise.all(Array.from({ length: 20 }, () => bob.post('/messages/', { recipient: 'alice', content })));
+    for (const res of batch) assert.equal(res.statusCode, 201, res.body);
+    sent += batch.length;
+  }
+  assert.notEqual(serverSide.readyState, WebSocket.OPEN, `still open after ${sent} events`);
+
+  tcp.resume();
+  assert.deepEqual(await closed(socket, 20_000), { code: 4008, reason: 'Too slow: events piled up unread' });
+  t.diagnostic(`closed after ${sent} events of 40 kB`);
+});

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { type TestContext, test } from 'node:test';
+import { buildTestInstances } from '../helpers/app.js';
+import { signUp } from '../helpers/client.js';
+import { type DatabaseKind, describeEachDatabase, testRedisUrl } from '../helpers/databases.js';
+import { closed, connect, listen, nextEvent, sendFrame } from '../helpers/sockets.js';
+
+const redisUrl = testRedisUrl();
+const needsRedis = { skip: redisUrl === null ? 'TEST_REDIS_URL is not set' : false };
+
+/**
+ * Two instances of the service on one database and one Redis, both listening. User ids repeat from one
+ * test database to the next, so each test gets channels of its own, or parallel tests would hear
+ * each other's events.
+ */
+async function startPair(t: TestContext, kind: DatabaseKind) {
+  const [a, b] = await buildTestInstances(t, kind, 2, {
+    REDIS_URL: redisUrl!, REDIS_PREFIX: `test-${randomBytes(8).toString('hex')}:`,
+  });
+  const urls = { a: await listen(a.app), b: await listen(b.app) };
+  const alice = await signUp(a.app, 'alice');
+  const bob = await signUp(a.app, 'bob');
+  return { a: a.app, b: b.app, urls, alice, bob };
+}
+
+describeEachDatabase('two instances over Redis', (kind) => {
+  test('a socket on instance B receives the events of a send made through instance A', needsRedis, async (t) => {
+    const { urls, alice, bob } = await startPair(t, kind);
+    const aliceOnB = await connect(t, urls.b, { as: alice });
+    const bobOnA = await connect(t, urls.a, { as: bob });
+    const bobOnB = await connect(t, urls.b, { as: bob });
+
+    const res = await alice.post('/messages/', { recipient: 'bob', content: 'across instances' });
+    assert.equal(res.statusCode, 201, res.body);
+    for (const socket of [aliceOnB, bobOnA, bobOnB]) {
+      assert.deepEqual(await nextEvent(socket, 'message.created'),
+        { type: 'message.created', conversation: res.json().conversation, message: res.json() });
+    }
+  });
+
+  test('a typing signal sent to instance A reaches the peer on instance B', needsRedis, async (t) => {
+    const { urls, alice, bob } = await startPair(t, kind);
+    const aliceOnA = await connect(t, urls.a, { as: alice });
+    const bobOnB = await connect(t, urls.b, { as: bob });
+
+    sendFrame(aliceOnA, { type: 'typing', to: 'bob' });
+    assert.deepEqual(await nextEvent(bobOnB, 'typing'),
+      { type: 'typing', conversation: null, from: alice.user.id, from_username: 'alice' });
+  });
+
+  test('a logout through instance A closes the session\'s socket on instance B with 4001', needsRedis, async (t) => {
+    const { urls, alice, bob } = await startPair(t, kind);
+    const aliceOnB = await connect(t, urls.b, { as: alice });
+    const bobOnB = await connect(t, urls.b, { as: bob });
+
+    const res = await alice.get('/logout/');
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(await closed(aliceOnB), { code: 4001, reason: 'Session ended' });
+
+    const sent = await bob.post('/messages/', { recipient: 'alice', content: 'still here' });
+    assert.equal((await nextEvent(bobOnB, 'message.created')).message!.id, sent.json().id);
+  });
+});
+
+/** JSON log lines, kept for the test to read. */
+function logSink() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { lines, logger: { level: 'warn', stream } };
+}
+
+test('with Redis unreachable, sends still succeed and are stored, and the lost events are counted', async (t) => {
+  const logs = logSink();
+  // Port 1: nothing listens there, so every connection attempt is refused at once.
+  const [{ app }] = await buildTestInstances(t, 'sqlite', 1, { REDIS_URL: 'redis://127.0.0.1:1' }, { logger: logs.logger });
+  const url = await listen(app);
+  const alice = await signUp(app, 'alice');
+  await signUp(app, 'bob');
+  const socket = await connect(t, url, { as: alice });
+
+  const sends = 3;
+  for (let i = 0; i < sends; i += 1) {
+    const res = await alice.post('/messages/', { recipient: 'bob', content: `message ${i}` });
+    assert.equal(res.statusCode, 201, res.body);
+  }
+  const stored = await alice.get('/list-messages/bob/');
+  assert.equal(stored.json().count, sends);
+
+  // Each send publishes to both participants; each publish fails at once and is counted.
+  const losses = logs.lines.filter((line) => line.msg === 'real-time event lost: redis publish failed');
+  assert.deepEqual(losses.map((line) => line.lost), Array.from({ length: sends * 2 }, (_, i) => i + 1));
+  assert.ok(logs.lines.some((line) => line.msg === 'redis unavailable; real-time fan-out degraded'));
+
+  // The socket itself is unharmed: frames are still answered.
+  sendFrame(socket, 'not json');
+  assert.equal((await nextEvent(socket, 'error')).detail, 'Frames are JSON text.');
+});
