@@ -128,11 +128,13 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
 
     let expiry: NodeJS.Timeout | undefined;
     const expiresAt = handshake.expiresAt;
-    const armExpiry = () => {
-      const remaining = expiresAt! - Date.now();
-      expiry = remaining > MAX_TIMER_MS ? setTimeout(armExpiry, MAX_TIMER_MS) : setTimeout(endSession, Math.max(0, remaining));
-    };
-    if (expiresAt !== null) armExpiry();
+    if (expiresAt !== null) {
+      const armExpiry = () => {
+        const remaining = expiresAt - Date.now();
+        expiry = remaining > MAX_TIMER_MS ? setTimeout(armExpiry, MAX_TIMER_MS) : setTimeout(endSession, Math.max(0, remaining));
+      };
+      armExpiry();
+    }
     socket.on('close', () => {
       clearTimeout(expiry);
       opts.hub.remove(connection);
