@@ -55,8 +55,13 @@ export function pageWindow(request: PageRequest, count: number): PageWindow {
 }
 
 /** The DRF envelope, with `next` and `previous` as absolute links built from this request. */
+/** The absolute URL this request was made to, as the client addressed it. */
+export function requestUrl(req: FastifyRequest): URL {
+  return new URL(req.url, `${req.protocol}://${req.host}`);
+}
+
 export function pageEnvelope<T, R>(req: FastifyRequest, page: Page<T>, present: (item: T) => R) {
-  const url = new URL(req.url, `${req.protocol}://${req.host}`);
+  const url = requestUrl(req);
   return {
     count: page.count,
     next: page.number < page.pages ? linkToPage(url, page.number + 1) : null,

@@ -1,7 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { ApiError, originNotTrusted } from '../errors.js';
+import { ApiError, invalidToken, originNotTrusted } from '../errors.js';
 import { SESSION_COOKIE } from '../http/cookies.js';
 import type { AuthService } from '../modules/auth/auth.service.js';
 import type { BlocksService } from '../modules/blocks/blocks.service.js';
@@ -43,7 +43,6 @@ interface Handshake {
 }
 
 const credentialsMissing = () => new ApiError(401, { detail: 'Authentication credentials were not provided.' });
-const invalidToken = () => new ApiError(401, { detail: 'Invalid token.' });
 
 /**
  * `GET /ws/`: the real-time channel. The handshake is an ordinary request until it is accepted, so a

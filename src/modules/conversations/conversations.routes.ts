@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authErrorResponses, Detail, FieldErrors } from '../../http/common.schemas.js';
+import { requestUrl } from '../../http/pagination.js';
 import { presentMessage } from '../messages/message.js';
 import type { InboxEntry } from './conversations.repository.js';
 import {
@@ -32,7 +33,7 @@ export const conversationsRoutes: FastifyPluginAsyncTypebox<{ conversations: Con
     const page = await opts.conversations.inbox(req.user!, req.query.before ?? null, limit);
     let next: string | null = null;
     if (page.nextBefore !== null) {
-      const url = new URL(req.url, `${req.protocol}://${req.host}`);
+      const url = requestUrl(req);
       url.searchParams.set('before', String(page.nextBefore));
       next = url.toString();
     }
