@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -17,7 +18,15 @@ export interface DatabaseOptions {
   /** PostgreSQL only: the schema to work in (tests use one per run). */
   readonly searchPath?: string;
   readonly poolSize?: number;
+  /**
+   * PostgreSQL only: told when a pooled connection breaks while idle (a restarted server, a killed
+   * backend). The pool has dropped it already; the next query opens a new one.
+   */
+  readonly onConnectionLost?: (error: Error) => void;
 }
+
+/** How long a query waits for a PostgreSQL connection (a new one, or a turn in the full pool) before failing. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 // int8 (bigint, COUNT) arrives as a string by default; our ids and epoch-millisecond times fit a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -35,7 +44,7 @@ function openSqlite(path: string): Database {
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
   return { db, dialect: 'sqlite', destroy: () => db.destroy() };
 }
 
@@ -44,9 +53,13 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     connectionString: url,
     max: options.poolSize ?? 10,
     options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
-  // An idle client losing its connection (server restart, killed backend) must not crash the process.
-  pool.on('error', () => {});
+  // A connection that breaks emits 'error' on its client, which with no listener would crash the
+  // process. The pool listens on idle clients only and re-emits here; a client checked out between
+  // two queries of a transaction has no listener but this one, and its next query fails instead.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('error', (error) => options.onConnectionLost?.(error));
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', destroy: () => db.destroy() };
 }
