@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { DatabaseSchema } from './schema.js';
 
 export type TransactionWork<T> = (trx: Transaction<DatabaseSchema>) => Promise<T>;
@@ -13,7 +13,13 @@ export interface GroupCommitOptions {
   readonly maxWaitMs: number;
   /** A batch this large commits at once. */
   readonly maxBatch: number;
+  /** Told the size of each batch once it committed (metrics). */
+  readonly onBatch?: (size: number) => void;
 }
+
+const SAVEPOINT = CompiledQuery.raw('savepoint unit');
+const RELEASE = CompiledQuery.raw('release savepoint unit');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint unit');
 
 interface Pending {
   work: TransactionWork<unknown>;
@@ -72,13 +78,13 @@ export function groupCommit(db: Kysely<DatabaseSchema>, options: GroupCommitOpti
     try {
       await db.transaction().execute(async (trx) => {
         for (const unit of batch) {
-          await sql`savepoint unit`.execute(trx);
+          await trx.executeQuery(SAVEPOINT);
           try {
             outcomes.push({ ok: true, value: await unit.work(trx) });
-            await sql`release savepoint unit`.execute(trx);
+            await trx.executeQuery(RELEASE);
           } catch (error) {
-            await sql`rollback to savepoint unit`.execute(trx);
-            await sql`release savepoint unit`.execute(trx);
+            await trx.executeQuery(ROLLBACK_TO);
+            await trx.executeQuery(RELEASE);
             outcomes.push({ ok: false, error });
           }
         }
@@ -90,6 +96,7 @@ export function groupCommit(db: Kysely<DatabaseSchema>, options: GroupCommitOpti
     stats.batches += 1;
     stats.units += batch.length;
     stats.largestBatch = Math.max(stats.largestBatch, batch.length);
+    options.onBatch?.(batch.length);
     batch.forEach((unit, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) unit.resolve(outcome.value);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { User } from '../users/user.js';
 
@@ -8,6 +9,9 @@ export interface BlockRecord {
 }
 
 export function createBlocksRepository(db: Kysely<DatabaseSchema>) {
+  const blockOf = prepareQuery((blockerId: number, blockedId: number) => db.selectFrom('blocks').select('blocker_id')
+    .where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId));
+
   return {
     /** Records the block; blocking someone already blocked changes nothing. Returns whether it was new. */
     async insert(blockerId: number, blockedId: number, at: number): Promise<boolean> {
@@ -31,9 +35,7 @@ export function createBlocksRepository(db: Kysely<DatabaseSchema>) {
     },
 
     async isBlocked(blockerId: number, blockedId: number): Promise<boolean> {
-      const row = await db.selectFrom('blocks').select('blocker_id')
-        .where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId).executeTakeFirst();
-      return row !== undefined;
+      return (await blockOf.first(db, blockerId, blockedId)) !== undefined;
     },
 
     async countBy(blockerId: number): Promise<number> {

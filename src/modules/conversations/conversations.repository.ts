@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { MessageRecord } from '../messages/message.js';
 import type { User } from '../users/user.js';
@@ -30,12 +31,14 @@ export function orderedPair(a: number, b: number): [low: number, high: number] {
 }
 
 export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
+  const byMembers = prepareQuery((low: number, high: number) => db.selectFrom('conversations')
+    .select(['id', 'message_count', 'last_message_id'])
+    .where('user_low_id', '=', low).where('user_high_id', '=', high));
+
   return {
     findByMembers(a: number, b: number): Promise<ConversationSummary | undefined> {
       const [low, high] = orderedPair(a, b);
-      return db.selectFrom('conversations').select(['id', 'message_count', 'last_message_id'])
-        .where('user_low_id', '=', low).where('user_high_id', '=', high)
-        .executeTakeFirst();
+      return byMembers.first(db, low, high);
     },
 
     /** How many messages the user has sent or received, from the kept counters. */

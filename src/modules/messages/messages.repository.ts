@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { uniqueViolation } from '../../db/constraint-violation.js';
 import { type TransactionRunner, transactionPerUnit } from '../../db/group-commit.js';
+import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { orderedPair } from '../conversations/conversations.repository.js';
 import type { User } from '../users/user.js';
@@ -31,25 +32,60 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
         'messages.content', 'messages.created_at', 'messages.edited_at', 'messages.deleted_at', 'messages.client_id']);
   }
 
-  /** The conversation of the pair, created with its member rows on the first message. */
-  async function conversationFor(trx: Transaction<DatabaseSchema>, a: number, b: number, at: number): Promise<number> {
+  // The send path and the history reads run these shapes on every request: built and compiled once.
+  const countMessage = prepareQuery((low: number, high: number, at: number) => db.updateTable('conversations')
+    .set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: at }))
+    .where('user_low_id', '=', low).where('user_high_id', '=', high)
+    .returning('id'));
+  const insertMessage = prepareQuery((conversationId: number, senderId: number, recipientId: number, content: string,
+    at: number, clientId: string | null) => db.insertInto('messages').values({
+    conversation_id: conversationId, sender_id: senderId, recipient_id: recipientId, content, created_at: at, client_id: clientId,
+  }).returning('id'));
+  const setLastMessage = prepareQuery((conversationId: number, messageId: number) => db.updateTable('conversations')
+    .set({ last_message_id: messageId }).where('id', '=', conversationId));
+  const advanceMembers = prepareQuery((conversationId: number, messageId: number, recipientId: number, unreadIncrement: number) =>
+    db.updateTable('conversation_members')
+      .set((eb) => ({
+        last_message_id: messageId,
+        hidden: 0,
+        unread_count: eb('unread_count', '+', eb.case().when('user_id', '=', recipientId).then(unreadIncrement).else(0).end()),
+      }))
+      .where('conversation_id', '=', conversationId));
+  const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
+  const oldestFirst = prepareQuery((conversationId: number, limit: number, offset: number) => selectMessages()
+    .where('messages.conversation_id', '=', conversationId).orderBy('messages.id', 'asc').limit(limit).offset(offset));
+  const newestFirst = prepareQuery((conversationId: number, limit: number, offset: number) => selectMessages()
+    .where('messages.conversation_id', '=', conversationId).orderBy('messages.id', 'desc').limit(limit).offset(offset));
+  const before = prepareQuery((conversationId: number, beforeId: number, limit: number) => selectMessages()
+    .where('messages.conversation_id', '=', conversationId).where('messages.id', '<', beforeId)
+    .orderBy('messages.id', 'desc').limit(limit));
+  const from = prepareQuery((conversationId: number, fromId: number, limit: number) => selectMessages()
+    .where('messages.conversation_id', '=', conversationId).where('messages.id', '>=', fromId)
+    .orderBy('messages.id', 'asc').limit(limit));
+
+  /**
+   * Counts a new message in the pair's conversation and answers its id, creating the conversation with
+   * its member rows on the first message. The update locks the conversation row before the message
+   * takes its id, so that a conversation's messages commit in id order: the last message is the
+   * newest, a read mark names a message older than any still in flight, and a reader paging with
+   * after= never skips one.
+   */
+  async function countInConversation(trx: Transaction<DatabaseSchema>, a: number, b: number, at: number): Promise<number> {
     const [low, high] = orderedPair(a, b);
-    const existing = await trx.selectFrom('conversations').select('id')
-      .where('user_low_id', '=', low).where('user_high_id', '=', high).executeTakeFirst();
-    if (existing) return existing.id;
-    // Concurrent first messages: the unique pair lets one insert win; the others wait for it and find its row.
+    const counted = await countMessage.first(trx, low, high, at);
+    if (counted) return counted.id;
+    // Concurrent first messages: the unique pair lets one insert win; the others wait for it and count in its row.
     await trx.insertInto('conversations')
       .values({ user_low_id: low, user_high_id: high, last_message_id: null, message_count: 0, updated_at: at })
       .onConflict((oc) => oc.columns(['user_low_id', 'user_high_id']).doNothing())
       .execute();
-    const created = await trx.selectFrom('conversations').select('id')
-      .where('user_low_id', '=', low).where('user_high_id', '=', high).executeTakeFirstOrThrow();
+    const { id } = (await countMessage.first(trx, low, high, at))!;
     const members = low === high ? [low] : [low, high];
     await trx.insertInto('conversation_members')
-      .values(members.map((userId) => ({ conversation_id: created.id, user_id: userId, last_read_id: 0, unread_count: 0, hidden: 0 })))
+      .values(members.map((userId) => ({ conversation_id: id, user_id: userId, last_read_id: 0, unread_count: 0, hidden: 0 })))
       .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
       .execute();
-    return created.id;
+    return id;
   }
 
   return {
@@ -60,32 +96,13 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
     async insert(message: NewMessage): Promise<InsertResult> {
       try {
         const { id, conversationId } = await transactions.run(async (trx) => {
-          const conversationId = await conversationFor(trx, message.sender.id, message.recipient.id, message.at);
-          // The conversation row is locked before the message takes its id, so that a conversation's
-          // messages commit in id order: the last message is the newest, a read mark names a message
-          // older than any still in flight, and a reader paging with after= never skips one.
-          await trx.updateTable('conversations')
-            .set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: message.at }))
-            .where('id', '=', conversationId).execute();
-          const { id } = await trx.insertInto('messages').values({
-            conversation_id: conversationId,
-            sender_id: message.sender.id,
-            recipient_id: message.recipient.id,
-            content: message.content,
-            created_at: message.at,
-            client_id: message.clientId,
-          }).returning('id').executeTakeFirstOrThrow();
-          await trx.updateTable('conversations').set({ last_message_id: id }).where('id', '=', conversationId).execute();
+          const conversationId = await countInConversation(trx, message.sender.id, message.recipient.id, message.at);
+          const { id } = (await insertMessage.first(trx, conversationId, message.sender.id, message.recipient.id,
+            message.content, message.at, message.clientId))!;
+          await setLastMessage.run(trx, conversationId, id);
           // Both members' inbox rows move to this message; the recipient has one more unread.
           const unreadIncrement = message.recipient.id === message.sender.id ? 0 : 1;
-          await trx.updateTable('conversation_members')
-            .set((eb) => ({
-              last_message_id: id,
-              hidden: 0,
-              unread_count: eb('unread_count', '+', eb.case()
-                .when('user_id', '=', message.recipient.id).then(unreadIncrement).else(0).end()),
-            }))
-            .where('conversation_id', '=', conversationId).execute();
+          await advanceMembers.run(trx, conversationId, id, message.recipient.id, unreadIncrement);
           return { id, conversationId };
         });
         return {
@@ -116,7 +133,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
     },
 
     findById(id: number): Promise<MessageRecord | undefined> {
-      return selectMessages().where('messages.id', '=', id).executeTakeFirst();
+      return messageById.first(db, id);
     },
 
     /**
@@ -124,26 +141,21 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
      * from the newest end, so the last page costs what the first does.
      */
     async pageOfConversation(conversationId: number, offset: number, limit: number, count: number): Promise<MessageRecord[]> {
-      const query = selectMessages().where('messages.conversation_id', '=', conversationId);
-      if (offset <= count / 2) {
-        return query.orderBy('messages.id', 'asc').limit(limit).offset(offset).execute();
-      }
+      if (offset <= count / 2) return oldestFirst.all(db, conversationId, limit, offset);
       const fromEnd = Math.max(0, count - offset - limit);
-      const rows = await query.orderBy('messages.id', 'desc').limit(Math.min(limit, count - offset)).offset(fromEnd).execute();
+      const rows = await newestFirst.all(db, conversationId, Math.min(limit, count - offset), fromEnd);
       return rows.reverse();
     },
 
     /** Up to `limit` messages older than `beforeId`, newest first, and whether more lie beyond. */
     async sliceBefore(conversationId: number, beforeId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
-      const rows = await selectMessages().where('messages.conversation_id', '=', conversationId)
-        .where('messages.id', '<', beforeId).orderBy('messages.id', 'desc').limit(limit + 1).execute();
+      const rows = await before.all(db, conversationId, beforeId, limit + 1);
       return { rows: rows.slice(0, limit), more: rows.length > limit };
     },
 
     /** Up to `limit` messages from `fromId` on (inclusive), oldest first, and whether more lie beyond. */
     async sliceFrom(conversationId: number, fromId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
-      const rows = await selectMessages().where('messages.conversation_id', '=', conversationId)
-        .where('messages.id', '>=', fromId).orderBy('messages.id', 'asc').limit(limit + 1).execute();
+      const rows = await from.all(db, conversationId, fromId, limit + 1);
       return { rows: rows.slice(0, limit), more: rows.length > limit };
     },
 
