@@ -18,14 +18,15 @@ the token under "Authorize" (apiToken). \`DELETE /tokens/current/\` revokes it.
 **Real time.** \`GET /ws/\` upgrades to a WebSocket (subprotocol \`messaging.v1\`), authenticated by the session
 cookie, or for other clients by offering the API token as a second subprotocol \`token.<token>\` (never in the URL).
 A foreign \`Origin\` gets 403 and missing or bad credentials 401, as HTTP answers. The server pushes JSON events to
-every open socket of both participants, on any instance: \`message.created\`, \`message.updated\`,
+every open socket of both participants, on any instance, after a first \`{"type": "ready"}\` frame that says
+events now reach the socket: \`message.created\`, \`message.updated\`,
 \`message.deleted\` (\`{"type", "conversation", "message"}\`, the message as the history shows it),
 \`conversation.read\` (\`{"type", "conversation", "reader", "reader_username", "last_read_id", "unread_count"}\`)
 and \`typing\` (\`{"type", "conversation", "from", "from_username"}\`). A client sends
 \`{"type": "typing", "to": "<user>"}\` (rate-limited, never stored); a bad frame gets \`{"type": "error", "detail"}\`.
 Close codes: 1001 server shutting down, 4001 session or token ended (logout, revocation, expiry), 4008 the client
-stopped reading, 1009 a frame over 4 KiB. After a reconnect, catch up with
-\`GET /list-messages/<user>/?after=<last message id seen>\`.
+stopped reading, 1009 a frame over 4 KiB. After a reconnect, wait for \`ready\`, then catch
+up with \`GET /list-messages/<user>/?after=<last message id seen>\`: nothing falls between the two.
 
 **Errors** use Django REST framework's shapes: \`{"detail": "..."}\`, or \`{"field": ["message", ...]}\` with 400.`;
 

@@ -16,6 +16,8 @@ import { isSameOrTrustedOrigin } from './origin.js';
 /** The subprotocol the server speaks; a client may also offer `token.<API token>` to authenticate. */
 export const WS_PROTOCOL = 'messaging.v1';
 const TOKEN_PROTOCOL_PREFIX = 'token.';
+/** The first frame of every socket, once events reach it. */
+const READY_EVENT = JSON.stringify({ type: 'ready' });
 /** Inbound frames are small commands (typing); anything larger is refused by ws with 1009. */
 export const WS_MAX_INBOUND_BYTES = 4096;
 /** How long shutdown waits for clients to answer the close frame before dropping their connection. */
@@ -118,7 +120,10 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
   app.get('/ws/', { websocket: true, onRequest: authenticateHandshake }, (socket, req) => {
     const handshake = handshakes.get(req)!;
     const connection: Connection = { socket, userId: handshake.user.id, credentialHash: handshake.credentialHash };
-    opts.hub.add(connection);
+    // Tells the client that live events now reach it, so that a catch-up it makes from here on misses nothing.
+    void opts.hub.add(connection).then(() => {
+      if (socket.readyState === socket.OPEN) socket.send(READY_EVENT);
+    });
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
     const endSession = () => socket.close(CLOSE_SESSION_ENDED, 'Session ended');

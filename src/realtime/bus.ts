@@ -7,8 +7,11 @@ export interface Bus {
   publish(userId: number, payload: string): void;
   /** Tells every instance that a session or token ended, so that its sockets close. */
   revoke(credentialHash: string): void;
-  /** Starts receiving what is published for `userId` (while this instance has a socket of theirs). */
-  watch(userId: number): void;
+  /**
+   * Starts receiving what is published for `userId` (while this instance has a socket of theirs).
+   * Settles once everything published for them from then on will arrive here.
+   */
+  watch(userId: number): Promise<void>;
   unwatch(userId: number): void;
   onDeliver(handler: (userId: number, payload: string) => void): void;
   onRevoke(handler: (credentialHash: string) => void): void;

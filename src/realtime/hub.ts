@@ -26,6 +26,7 @@ export interface HubOptions {
 export function createHub(bus: Bus, options: HubOptions) {
   const byUser = new Map<number, Set<Connection>>();
   const byCredential = new Map<string, Set<Connection>>();
+  const subscriptions = new Map<number, Promise<void>>();
 
   bus.onDeliver((userId, payload) => {
     for (const connection of byUser.get(userId) ?? []) {
@@ -61,16 +62,21 @@ export function createHub(bus: Bus, options: HubOptions) {
 
   let open = 0;
   return {
-    add(connection: Connection): void {
+    /** Adds the socket; settles once every event published for its user from then on will reach it. */
+    add(connection: Connection): Promise<void> {
       open += 1;
-      if (addTo(byUser, connection.userId, connection)) bus.watch(connection.userId);
+      if (addTo(byUser, connection.userId, connection)) subscriptions.set(connection.userId, bus.watch(connection.userId));
       addTo(byCredential, connection.credentialHash, connection);
+      return subscriptions.get(connection.userId)!;
     },
 
     remove(connection: Connection): void {
       if (!byUser.get(connection.userId)?.has(connection)) return;
       open -= 1;
-      if (removeFrom(byUser, connection.userId, connection)) bus.unwatch(connection.userId);
+      if (removeFrom(byUser, connection.userId, connection)) {
+        subscriptions.delete(connection.userId);
+        bus.unwatch(connection.userId);
+      }
       removeFrom(byCredential, connection.credentialHash, connection);
     },
 

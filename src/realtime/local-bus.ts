@@ -11,7 +11,7 @@ export function createLocalBus(): Bus {
     revoke(credentialHash) {
       for (const handler of revokeHandlers) handler(credentialHash);
     },
-    watch() {},
+    async watch() {},
     unwatch() {},
     onDeliver(handler) {
       deliverHandlers.push(handler);

@@ -56,7 +56,8 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
     publish: (userId, payload) => send(userChannelPrefix + userId, payload),
     revoke: (credentialHash) => send(revokeChannel, credentialHash),
     watch(userId) {
-      void subscriber.subscribe(userChannelPrefix + userId).catch(() => {});
+      // While Redis is down the command waits in the subscriber's queue, and this settles once it is back.
+      return subscriber.subscribe(userChannelPrefix + userId).then(() => {}, () => {});
     },
     unwatch(userId) {
       void subscriber.unsubscribe(userChannelPrefix + userId).catch(() => {});

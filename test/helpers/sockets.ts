@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -37,6 +38,8 @@ export interface ConnectOptions {
   autoPong?: boolean;
   /** A path other than `/ws/`, e.g. with a query string. */
   path?: string;
+  /** false: answer the socket once open, without waiting for its ready event. */
+  awaitReady?: boolean;
 }
 
 export interface Refusal {
@@ -88,10 +91,20 @@ export function connect(t: TestContext, baseUrl: string, options: ConnectOptions
     recording.closedWith = { code, reason: reason.toString() };
     notify();
   });
-  return new Promise((resolve, reject) => {
+  const opened = new Promise<WebSocket>((resolve, reject) => {
     socket.once('open', () => resolve(socket));
     socket.once('unexpected-response', (_req, res) => reject(new Error(`handshake refused: HTTP ${res.statusCode}`)));
     socket.once('error', reject);
+  });
+  // Events reach a socket from its ready frame on; one that is closed before that is answered as it is.
+  return opened.then(async () => {
+    if (options.awaitReady === false) return socket;
+    const first = await waitFor(socket, () => recording.pending[0] ?? recording.closedWith, DEFAULT_WAIT_MS, () => 'ready event');
+    if ('type' in first) {
+      assert.equal(first.type, 'ready', 'the first frame of a socket is the ready event');
+      recording.pending.shift();
+    }
+    return socket;
   });
 }
 

@@ -5,7 +5,7 @@ import { type TestContext, test } from 'node:test';
 import { buildTestInstances } from '../helpers/app.js';
 import { signUp } from '../helpers/client.js';
 import { type DatabaseKind, describeEachDatabase, testRedisUrl } from '../helpers/databases.js';
-import { closed, connect, listen, nextEvent, sendFrame } from '../helpers/sockets.js';
+import { closed, connect, listen, nextEvent, pendingEvents, sendFrame } from '../helpers/sockets.js';
 
 const redisUrl = testRedisUrl();
 const needsRedis = { skip: redisUrl === null ? 'TEST_REDIS_URL is not set' : false };
@@ -83,7 +83,8 @@ test('with Redis unreachable, sends still succeed and are stored, and the lost e
   const url = await listen(app);
   const alice = await signUp(app, 'alice');
   await signUp(app, 'bob');
-  const socket = await connect(t, url, { as: alice });
+  // Without Redis no event can reach the socket, so it is never told it is ready.
+  const socket = await connect(t, url, { as: alice, awaitReady: false });
 
   const sends = 3;
   for (let i = 0; i < sends; i += 1) {
@@ -101,4 +102,5 @@ test('with Redis unreachable, sends still succeed and are stored, and the lost e
   // The socket itself is unharmed: frames are still answered.
   sendFrame(socket, 'not json');
   assert.equal((await nextEvent(socket, 'error')).detail, 'Frames are JSON text.');
+  assert.ok(!pendingEvents(socket).some((event) => event.type === 'ready'));
 });
