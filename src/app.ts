@@ -94,10 +94,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(usersRoutes, { users: createUsersService({ users }) });
   const blocks = createBlocksService({ blocks: createBlocksRepository(database.db), users });
   await app.register(messagesRoutes, { messages: createMessagesService({ messages, conversations, users, blocks, events: hub }) });
-  await app.register(conversationsRoutes, { conversations: createConversationsService({ conversations, users, events: hub }) });
+  await app.register(conversationsRoutes, { conversations: createConversationsService({ conversations, events: hub }) });
   await app.register(blocksRoutes, { blocks });
   await registerRealtime(app, {
-    hub, auth, tokens, users, conversations, blocks,
+    hub, auth, tokens, conversations, blocks,
     trustedOrigins: config.trustedOrigins, heartbeatMs: config.wsHeartbeatSeconds * 1000,
   });
 

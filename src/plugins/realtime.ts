@@ -8,7 +8,6 @@ import type { BlocksService } from '../modules/blocks/blocks.service.js';
 import type { ConversationsRepository } from '../modules/conversations/conversations.repository.js';
 import type { TokensService } from '../modules/tokens/tokens.service.js';
 import type { User } from '../modules/users/user.js';
-import type { UsersRepository } from '../modules/users/users.repository.js';
 import { CLOSE_GOING_AWAY, CLOSE_SESSION_ENDED, type Connection, type Hub } from '../realtime/hub.js';
 import { TypingLimiter } from '../realtime/typing-limiter.js';
 import { isSameOrTrustedOrigin } from './origin.js';
@@ -29,7 +28,6 @@ export interface RealtimeOptions {
   hub: Hub;
   auth: AuthService;
   tokens: TokensService;
-  users: UsersRepository;
   conversations: ConversationsRepository;
   blocks: BlocksService;
   trustedOrigins: readonly string[];
@@ -167,11 +165,11 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
       return sendError(socket, '"to" must be a username or email.');
     }
     if (!limiter.allow()) return sendError(socket, 'Too many typing signals; slow down.');
-    const recipient = await opts.users.findActiveByIdentifier(to);
-    if (!recipient) return sendError(socket, 'No user with this username or email.');
+    const found = await opts.conversations.findPeer(sender.id, to);
+    if (!found) return sendError(socket, 'No user with this username or email.');
+    const { peer: recipient, conversation } = found;
     // A user who blocked the sender never hears of them; the sender is not told either.
     if (!(await opts.blocks.mayMessage(sender, recipient))) return;
-    const conversation = await opts.conversations.findByMembers(sender.id, recipient.id);
     opts.hub.publish([recipient.id], {
       type: 'typing', conversation: conversation?.id ?? null, from: sender.id, from_username: sender.username,
     });

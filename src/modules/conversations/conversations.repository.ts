@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { MessageRecord } from '../messages/message.js';
-import type { User } from '../users/user.js';
+import { emailKey, isEmailLike, type User, usernameKey } from '../users/user.js';
 
 export interface ConversationSummary {
   readonly id: number;
@@ -20,6 +20,11 @@ export interface InboxEntry {
   readonly lastReadId: number;
 }
 
+export interface PeerConversation {
+  readonly peer: User;
+  readonly conversation: ConversationSummary | null;
+}
+
 export interface ReadState {
   readonly lastReadId: number;
   readonly unreadCount: number;
@@ -31,14 +36,37 @@ export function orderedPair(a: number, b: number): [low: number, high: number] {
 }
 
 export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
-  const byMembers = prepareQuery((low: number, high: number) => db.selectFrom('conversations')
-    .select(['id', 'message_count', 'last_message_id'])
-    .where('user_low_id', '=', low).where('user_high_id', '=', high));
+  function peerWithConversation(key: 'username_lower' | 'email_lower') {
+    return prepareQuery((callerId: number, identifier: string) => db.selectFrom('users as peer')
+      .leftJoin('conversations as conversation', (join) => join
+        .on('conversation.user_low_id', '=', sql<number>`case when peer.id < ${callerId} then peer.id else ${callerId} end`)
+        .on('conversation.user_high_id', '=', sql<number>`case when peer.id < ${callerId} then ${callerId} else peer.id end`))
+      .select(['peer.id', 'peer.username', 'peer.email', 'conversation.id as conversation_id',
+        'conversation.message_count', 'conversation.last_message_id'])
+      .where('peer.is_active', '=', 1)
+      .where(`peer.${key}`, '=', identifier));
+  }
+  const peerByUsername = peerWithConversation('username_lower');
+  const peerByEmail = peerWithConversation('email_lower');
 
   return {
-    findByMembers(a: number, b: number): Promise<ConversationSummary | undefined> {
-      const [low, high] = orderedPair(a, b);
-      return byMembers.first(db, low, high);
+    /**
+     * An active user by username or email, and the caller's conversation with them if there is one:
+     * what every request naming a peer needs, in one query.
+     */
+    async findPeer(callerId: number, identifier: string): Promise<PeerConversation | undefined> {
+      // No name holds a NUL, and PostgreSQL refuses to compare text with one: such a lookup matches nobody.
+      if (identifier.includes('\0')) return undefined;
+      const row = isEmailLike(identifier)
+        ? await peerByEmail.first(db, callerId, emailKey(identifier))
+        : await peerByUsername.first(db, callerId, usernameKey(identifier));
+      if (!row) return undefined;
+      return {
+        peer: { id: row.id, username: row.username, email: row.email },
+        conversation: row.conversation_id === null
+          ? null
+          : { id: row.conversation_id, message_count: row.message_count!, last_message_id: row.last_message_id },
+      };
     },
 
     /** How many messages the user has sent or received, from the kept counters. */

@@ -1,7 +1,6 @@
 import { fieldError, notFound } from '../../errors.js';
 import type { EventSink } from '../../realtime/events.js';
 import type { User } from '../users/user.js';
-import type { UsersRepository } from '../users/users.repository.js';
 import type { ConversationsRepository, InboxEntry, ReadState } from './conversations.repository.js';
 
 export interface InboxPage {
@@ -14,7 +13,6 @@ const noSuchMessage = () => fieldError('up_to', 'There is no message with this i
 
 export function createConversationsService(deps: {
   conversations: ConversationsRepository;
-  users: UsersRepository;
   events: EventSink;
 }) {
   return {
@@ -26,10 +24,9 @@ export function createConversationsService(deps: {
 
     /** Marks the conversation with `peer` read up to a message of that conversation; marks only move forward. */
     async markRead(caller: User, peer: string, upTo: number): Promise<ReadState & { conversationId: number }> {
-      const other = await deps.users.findActiveByIdentifier(peer);
-      if (!other) throw notFound();
-      const conversation = await deps.conversations.findByMembers(caller.id, other.id);
-      if (!conversation) throw notFound();
+      const found = await deps.conversations.findPeer(caller.id, peer);
+      if (!found?.conversation) throw notFound();
+      const { peer: other, conversation } = found;
       if (!(await deps.conversations.containsMessage(conversation.id, upTo))) throw noSuchMessage();
       const state = await deps.conversations.markRead(conversation.id, caller.id, other.id, upTo);
       // Both sides hear of it: the reader's other devices update their badge, the peer sees a read receipt.

@@ -93,9 +93,9 @@ export function createMessagesService(deps: {
 
     /** The conversation between the caller and `peer` (a username or email), oldest first. */
     async conversationPage(caller: User, peer: string, request: PageRequest): Promise<Page<MessageRecord>> {
-      const other = await deps.users.findActiveByIdentifier(peer);
-      if (!other) throw notFound();
-      const conversation = await deps.conversations.findByMembers(caller.id, other.id);
+      const found = await deps.conversations.findPeer(caller.id, peer);
+      if (!found) throw notFound();
+      const { conversation } = found;
       const count = conversation?.message_count ?? 0;
       const window = pageWindow(request, count);
       const results = conversation && count > 0
@@ -109,9 +109,9 @@ export function createMessagesService(deps: {
      * no count. `before` answers newest first; `after` and `around` oldest first.
      */
     async history(caller: User, peer: string, cursor: HistoryCursor, limit: number): Promise<HistorySlice> {
-      const other = await deps.users.findActiveByIdentifier(peer);
-      if (!other) throw notFound();
-      const conversation = await deps.conversations.findByMembers(caller.id, other.id);
+      const found = await deps.conversations.findPeer(caller.id, peer);
+      if (!found) throw notFound();
+      const { conversation } = found;
       if (!conversation || conversation.last_message_id === null) return { results: [], has_older: false, has_newer: false };
       const id = conversation.id;
       const lastId = conversation.last_message_id;
