@@ -1,10 +1,10 @@
 /**
- * Password hashes of the filled users, made by the service's own hashPassword (argon2id with its
+ * Password hashes of the filled users, made by the service's own bulkHashPassword (argon2id with its
  * parameters), so that logging in costs what it costs for a registered user. Hashing runs on libuv's
  * thread pool: several at a time keep every core busy.
  */
 import os from 'node:os';
-import { hashPassword } from '../src/modules/auth/passwords.js';
+import { bulkHashPassword } from '../src/modules/auth/passwords.js';
 import { passwordOf, usernameOf } from './fill-plan.js';
 
 /** The hash of user `i`'s password at index i - 1. */
@@ -17,7 +17,7 @@ export async function hashUserPasswords(users: number, onProgress?: (done: numbe
     while (next < users) {
       const index = next;
       next += 1;
-      hashes[index] = await hashPassword(passwordOf(usernameOf(index + 1)));
+      hashes[index] = await bulkHashPassword(passwordOf(usernameOf(index + 1)));
       done += 1;
       if (done % 1000 === 0) onProgress?.(done);
     }

@@ -5,8 +5,10 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { groupCommit, transactionPerUnit } from './db/group-commit.js';
 import { migrateToLatest } from './db/migrate.js';
+import { loggerOptions } from './http/logging.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { createAuthService } from './modules/auth/auth.service.js';
+import { scheduleSessionPurge } from './modules/auth/session-purge.js';
 import { createSessionsRepository } from './modules/auth/sessions.repository.js';
 import { blocksRoutes } from './modules/blocks/blocks.routes.js';
 import { createBlocksRepository } from './modules/blocks/blocks.repository.js';
@@ -14,6 +16,9 @@ import { createBlocksService } from './modules/blocks/blocks.service.js';
 import { conversationsRoutes } from './modules/conversations/conversations.routes.js';
 import { createConversationsRepository } from './modules/conversations/conversations.repository.js';
 import { createConversationsService } from './modules/conversations/conversations.service.js';
+import { createHealthRepository } from './modules/health/health.repository.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { createHealthService } from './modules/health/health.service.js';
 import { messagesRoutes } from './modules/messages/messages.routes.js';
 import { createMessagesRepository } from './modules/messages/messages.repository.js';
 import { createMessagesService } from './modules/messages/messages.service.js';
@@ -26,8 +31,12 @@ import { createUsersService } from './modules/users/users.service.js';
 import { authPlugin } from './plugins/auth.js';
 import { installBodyParsers } from './plugins/body-parsers.js';
 import { answerFrameworkError, installErrorHandler } from './plugins/error-handler.js';
+import { createMetrics, metricsPlugin } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { registerRateLimits } from './plugins/rate-limit.js';
 import { registerRealtime } from './plugins/realtime.js';
+import { installSecurityHeaders, withSecurityHeaders } from './plugins/security-headers.js';
+import { installShutdown } from './plugins/shutdown.js';
 import { installValidation } from './plugins/validation.js';
 import type { Bus } from './realtime/bus.js';
 import { createHub } from './realtime/hub.js';
@@ -49,34 +58,38 @@ const GROUP_COMMIT_MAX_BATCH = 64;
 /** The whole service as a Fastify instance: the server, the tests and the benchmarks all build this. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? {
-      level: config.logLevel,
-      redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrftoken"]', 'res.headers["set-cookie"]'],
-    },
+    logger: loggerOptions(config.logLevel, options.logger),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     routerOptions: { maxParamLength: 300 },
-    frameworkErrors: answerFrameworkError,
+    trustProxy: config.trustProxy,
+    frameworkErrors: withSecurityHeaders(answerFrameworkError),
+    // Requests arriving while the server shuts down are answered by the shutdown plugin, in our words.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const database = options.database ?? openDatabase(config.databaseUrl);
+  const database = options.database ?? openDatabase(config.databaseUrl, {
+    onConnectionLost: (error) => app.log.warn({ err: error }, 'database connection lost'),
+  });
   if (!options.database) app.addHook('onClose', () => database.destroy());
   await migrateToLatest(database);
 
   const users = createUsersRepository(database.db);
   const sessions = createSessionsRepository(database.db);
   const conversations = createConversationsRepository(database.db);
+  const metrics = createMetrics();
   const messages = createMessagesRepository(database.db, database.dialect === 'sqlite' && config.groupCommit
-    ? groupCommit(database.db, { maxWaitMs: GROUP_COMMIT_WAIT_MS, maxBatch: GROUP_COMMIT_MAX_BATCH })
+    ? groupCommit(database.db, { maxWaitMs: GROUP_COMMIT_WAIT_MS, maxBatch: GROUP_COMMIT_MAX_BATCH, onBatch: metrics.observeGroupCommitBatch })
     : transactionPerUnit(database.db));
   const bus: Bus = config.redisUrl ? createRedisBus(config.redisUrl, app.log, config.redisPrefix) : createLocalBus();
   app.addHook('onClose', () => bus.close());
   const hub = createHub(bus, { maxBufferedBytes: config.wsMaxBufferedBytes });
   const auth = createAuthService({
     users, sessions, secretKey: config.secretKey, sessionLifetimeSeconds: config.sessionLifetimeSeconds,
-    onSessionEnded: hub.revoke,
+    sessionIdleSeconds: config.sessionIdleSeconds, onSessionEnded: hub.revoke,
   });
+  scheduleSessionPurge(app, auth.purgeExpiredSessions);
   const tokens = createTokensService({
     auth, tokens: createTokensRepository(database.db), secretKey: config.secretKey, onTokenRevoked: hub.revoke,
   });
@@ -84,10 +97,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installValidation(app);
   installBodyParsers(app);
   installErrorHandler(app);
+  installShutdown(app);
+  installSecurityHeaders(app);
   await app.register(cookie);
   await app.register(authPlugin, { auth, tokens, config });
   await registerOpenApi(app);
+  await app.register(metricsPlugin, { metrics, hub, bus, token: config.metricsToken });
+  await app.register(healthRoutes, { health: createHealthService({ health: createHealthRepository(database.db) }) });
 
+  // Limits the routes registered from here on: not the docs, the health probes or the metrics.
+  await registerRateLimits(app, config);
   const cookies = { secureCookies: config.secureCookies };
   await app.register(authRoutes, { auth, cookies });
   await app.register(tokensRoutes, { tokens });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -24,12 +25,27 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Absolute lifetime of a login session, in seconds (Django's SESSION_COOKIE_AGE). */
   readonly sessionLifetimeSeconds: number;
+  /** A session unused for this long ends, in seconds; 0: never, as in Django. */
+  readonly sessionIdleSeconds: number;
   /** How often open WebSockets are pinged; one that has not answered the previous ping is closed. */
   readonly wsHeartbeatSeconds: number;
   /** Bytes that may wait unsent for one WebSocket before its client counts as not reading and is closed. */
   readonly wsMaxBufferedBytes: number;
   /** SQLite: concurrent sends share one transaction and one fsync. Off: one commit per message. */
   readonly groupCommit: boolean;
+  /** How long a graceful shutdown may take (SIGTERM, SIGINT) before the process exits anyway, with code 1. */
+  readonly shutdownTimeoutSeconds: number;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>`; unset, it is open. */
+  readonly metricsToken: string | null;
+  /** Rate limits (src/plugins/rate-limit.ts); off for benchmarks. */
+  readonly rateLimits: boolean;
+  /** How long failed logins are counted: a throttled login is let in again at the latest after this long. */
+  readonly loginFailureWindowSeconds: number;
+  /**
+   * Fastify's `trustProxy`: whose `X-Forwarded-For` (and `-Proto`, `-Host`) to believe. false: nobody's,
+   * the client is the socket's peer; true: anyone's; or the proxies' addresses and ranges, comma-separated.
+   */
+  readonly trustProxy: boolean | string;
 }
 
 export class ConfigError extends Error {}
@@ -54,9 +70,15 @@ export function loadConfig(env: Env = process.env): Config {
     secureCookies: readBoolean(env, 'SECURE_COOKIES', false),
     logLevel: readLogLevel(env.LOG_LEVEL),
     sessionLifetimeSeconds: readInteger(env, 'SESSION_LIFETIME_SECONDS', TWO_WEEKS_SECONDS, 60, 10 * 365 * 24 * 3600),
+    sessionIdleSeconds: readSessionIdleSeconds(env),
     wsHeartbeatSeconds: readInteger(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600),
     wsMaxBufferedBytes: readInteger(env, 'WS_MAX_BUFFERED_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     groupCommit: readBoolean(env, 'GROUP_COMMIT', true),
+    shutdownTimeoutSeconds: readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 8, 1, 3600),
+    metricsToken: env.METRICS_TOKEN?.trim() || null,
+    rateLimits: readOnOff(env, 'RATE_LIMITS', true),
+    loginFailureWindowSeconds: readInteger(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 30 * 60, 1, 24 * 3600),
+    trustProxy: readTrustProxy(env.TRUST_PROXY),
   });
 }
 
@@ -76,12 +98,47 @@ function readInteger(env: Env, name: string, fallback: number, min: number, max:
   return value;
 }
 
+function readSessionIdleSeconds(env: Env): number {
+  const value = readInteger(env, 'SESSION_IDLE_SECONDS', 0, 0, 10 * 365 * 24 * 3600);
+  if (value > 0 && value < 60) {
+    throw new ConfigError(`SESSION_IDLE_SECONDS must be 0 (no idle timeout) or at least 60, got ${value}`);
+  }
+  return value;
+}
+
 function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function readOnOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new ConfigError(`${name} must be on or off, got "${env[name]}"`);
+}
+
+const PROXY_ADDRESS_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+
+function readTrustProxy(raw: string | undefined): boolean | string {
+  const value = raw?.trim().toLowerCase();
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, rest] = entry.split('/');
+    const version = isIP(address);
+    const valid = PROXY_ADDRESS_KEYWORDS.includes(entry) || (version !== 0 && rest === undefined
+      && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128))));
+    if (!valid) {
+      throw new ConfigError('TRUST_PROXY must be true, false, or the proxies\' addresses and ranges '
+        + `(10.0.0.5, 10.0.0.0/8, ${PROXY_ADDRESS_KEYWORDS.join(', ')}); "${entry}" is none of these`);
+    }
+  }
+  return entries.length === 0 ? false : entries.join(',');
 }
 
 function readDatabaseUrl(raw: string | undefined): string {

@@ -33,3 +33,7 @@ export const unsupportedMediaType = (type: string) =>
   new ApiError(415, { detail: `Unsupported media type "${type}" in request.` });
 export const payloadTooLarge = () => new ApiError(413, { detail: 'Request body is too large.' });
 export const methodNotAllowed = (method: string) => new ApiError(405, { detail: `Method "${method}" not allowed.` });
+/** DRF's Throttled: the whole seconds to wait, in the detail and in `Retry-After`. */
+export const throttled = (seconds: number) => new ApiError(429,
+  { detail: `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.` },
+  { 'retry-after': String(seconds) });

@@ -15,20 +15,26 @@ async function main(): Promise<void> {
 
   const app = await buildApp(config);
   let closing = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    try {
-      await app.close();
+    setTimeout(() => {
+      app.log.error({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutdown did not finish in time: exiting anyway');
+      process.exit(1);
+    }, config.shutdownTimeoutSeconds * 1000);
+    // Stops accepting connections, answers 503 on the ones still open, lets requests in flight finish,
+    // closes WebSockets with 1001, then the database and Redis (see plugins/shutdown.ts).
+    app.close().then(() => {
+      app.log.info('shut down');
       process.exit(0);
-    } catch (error) {
+    }, (error: unknown) => {
       app.log.error({ err: error }, 'shutdown failed');
       process.exit(1);
-    }
+    });
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 
   await app.listen({ port: config.port, host: config.host });
 }

@@ -1,14 +1,21 @@
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { ApiError, fieldErrors, methodNotAllowed, notFound, payloadTooLarge, unsupportedMediaType } from '../errors.js';
 import { toFieldErrors } from './validation.js';
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+/** Seconds a client is asked to wait before retrying a request that met an unreachable database. */
+const RETRY_AFTER_SECONDS = '1';
+
+export const serviceUnavailable = () =>
+  new ApiError(503, { detail: 'Service temporarily unavailable.' }, { 'retry-after': RETRY_AFTER_SECONDS });
 
 /**
- * The one place where errors become responses: DRF's shapes for every 4xx, and for anything
- * unexpected a 500 that says nothing about the cause (which goes to the log instead).
+ * The one place where errors become responses: DRF's shapes for every 4xx, a 503 when the database
+ * cannot be reached (the request may be retried), and for anything unexpected a 500 that says nothing
+ * about the cause (which goes to the log instead).
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, req, reply) => {
@@ -17,6 +24,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     // serializer makes Fastify leave the content type unset, so it is said here.
     reply.serializer(JSON.stringify).type(JSON_CONTENT_TYPE);
     if (apiError) return reply.code(apiError.statusCode).headers(apiError.headers).send(apiError.body);
+    if (isDatabaseUnavailable(error)) {
+      req.log.warn({ err: error }, 'database unavailable');
+      const unavailable = serviceUnavailable();
+      return reply.code(unavailable.statusCode).headers(unavailable.headers).send(unavailable.body);
+    }
     req.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ detail: 'A server error occurred.' });
   });

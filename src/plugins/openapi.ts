@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { DOCS_CSP } from './security-headers.js';
 
 const DESCRIPTION = `A user-to-user messaging API.
 
@@ -44,6 +45,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'tokens', description: 'API tokens for clients that are not browsers' },
         { name: 'users', description: 'People to message' },
         { name: 'messages', description: 'Sending and reading messages' },
+        { name: 'operations', description: 'Health probes and metrics, for orchestrators and scrapers' },
       ],
       components: {
         securitySchemes: {
@@ -68,6 +70,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     // Each copy of the UI in its own scope: the plugin decorates the instance it is registered on.
     await app.register(async (scope) => scope.register(swaggerUi, {
       routePrefix,
+      staticCSP: DOCS_CSP,
       uiConfig: {
         deepLinking: true,
         withCredentials: true,

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import type { FieldErrors } from '../errors.js';
@@ -17,8 +17,29 @@ export function installValidation(app: FastifyInstance): void {
   };
   const bodyAjv = addFormats.default(new Ajv({ ...shared, coerceTypes: false }), ['email', 'uuid']);
   const textAjv = addFormats.default(new Ajv({ ...shared, coerceTypes: 'array' }), ['email', 'uuid']);
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as FastifySchema & object));
+  app.setValidatorCompiler(({ schema, httpPart }) => httpPart === 'body'
+    ? bodyAjv.compile(schema as FastifySchema & object)
+    : refusingInfinity(textAjv.compile(schema as FastifySchema & object)));
+}
+
+/**
+ * Ajv's type coercion turns the text "Infinity" (or "-Infinity") into a number that then skips the
+ * integer and range checks: such a value is refused here as not an integer.
+ */
+function refusingInfinity(validate: ValidateFunction): ValidateFunction {
+  const checked = ((data: unknown) => {
+    const valid = validate(data);
+    checked.errors = validate.errors;
+    if (!valid || typeof data !== 'object' || data === null) return valid;
+    const infinite = Object.entries(data).filter(([, value]) => typeof value === 'number' && !Number.isFinite(value));
+    if (infinite.length === 0) return true;
+    checked.errors = infinite.map(([field, value]): ErrorObject => ({
+      instancePath: `/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`, schemaPath: '', keyword: 'type',
+      params: { type: 'integer' }, message: 'must be integer', data: value,
+    }));
+    return false;
+  }) as ValidateFunction;
+  return checked;
 }
 
 /** Turns Ajv's errors into DRF's `{"field": ["message", ...]}`. */

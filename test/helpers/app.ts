@@ -27,7 +27,8 @@ export async function buildTestInstances(t: TestContext, kind: DatabaseKind, cou
     for (const { app } of instances) await app.close();
     await testDatabase.drop();
   });
-  const config = loadConfig({ DATABASE_URL: testDatabase.url, SECRET_KEY: 'test-secret-key', ...env });
+  // Rate limits stay off unless a test turns them on: the suite signs up many users from one address.
+  const config = loadConfig({ DATABASE_URL: testDatabase.url, SECRET_KEY: 'test-secret-key', RATE_LIMITS: 'off', ...env });
   for (let i = 0; i < count; i += 1) {
     const app = await whileNoSchemaIsDropped(kind,
       () => buildApp(config, { database: testDatabase.database, logger: options.logger ?? false }));

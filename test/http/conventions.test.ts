@@ -115,6 +115,25 @@ describeEachDatabase('request bodies', (kind) => {
     const res = await alice.post('/messages/', json + ' '.repeat(ONE_MIB - json.length), { 'content-type': 'application/json' });
     assert.equal(res.statusCode, 201, res.body);
   });
+
+  test('deeply nested or very long JSON is a 400 and stores nothing, even at a depth that would exhaust a stack', async (t) => {
+    const { app, testDatabase } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    const json = { 'content-type': 'application/json' };
+    const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    for (const body of [
+      `{"recipient": "alice", "content": "hi", "extra": ${deep(16)}}`,
+      `{"recipient": "alice", "content": "hi", "extra": ${deep(400_000)}}`,
+      JSON.stringify({ recipient: 'alice', content: 'hi', extra: Array.from({ length: 1001 }, () => 0) }),
+    ]) {
+      const res = await alice.post('/messages/', body, json);
+      assert.equal(res.statusCode, 400, res.body.slice(0, 200));
+      assert.match(res.json().detail, /^JSON parse error - /);
+    }
+    assert.deepEqual(await testDatabase.database.db.selectFrom('messages').selectAll().execute(), []);
+    const shallow = await alice.post('/messages/', `{"recipient": "alice", "content": "hi", "extra": ${deep(15)}}`, json);
+    assert.equal(shallow.statusCode, 201, shallow.body);
+  });
 });
 
 describeEachDatabase('paths and methods', (kind) => {

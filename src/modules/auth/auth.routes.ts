@@ -17,6 +17,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       body: RegisterBody,
       response: { 201: UserSchema, 400: FieldErrors },
     },
+    config: { throttle: 'registration' },
   }, async (req, reply) => {
     const user = await opts.auth.register(req.body);
     return reply.code(201).send(user);
@@ -37,6 +38,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
         403: { ...Detail, description: 'A foreign Origin, or a live session without its CSRF token.' },
       },
     },
+    config: { throttle: 'login' },
   }, async (req, reply) => {
     const login = await opts.auth.login(req.body.username, req.body.password, req.cookies[SESSION_COOKIE]);
     setLoginCookies(req, reply, opts.cookies, login);

@@ -4,7 +4,7 @@ import type { User } from '../users/user.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { hashAccessKey, newAccessKey } from './access-key.js';
 import { newCsrfSecret } from './csrf-token.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { argon2Passwords, type Passwords } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
 import type { ActiveSession, SessionsRepository } from './sessions.repository.js';
 
@@ -24,18 +24,29 @@ export interface Login {
 
 const USERNAME_TAKEN = 'A user with that username already exists.';
 const EMAIL_TAKEN = 'A user with that email already exists.';
+const MAX_TOUCH_INTERVAL_MS = 60_000;
 
 export function createAuthService(deps: {
   users: UsersRepository;
   sessions: SessionsRepository;
   secretKey: string;
   sessionLifetimeSeconds: number;
+  /** A session unused for this long ends (Django has no such limit); 0: never. */
+  sessionIdleSeconds?: number;
   /** Told of every session that ends, so that what was opened with it (sockets) closes too. */
   onSessionEnded?: (idHash: string) => void;
+  passwords?: Passwords;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
+  const passwords = deps.passwords ?? argon2Passwords;
   const hashKey = (key: string) => hashAccessKey(deps.secretKey, key);
+  // Made now rather than at the first unknown user's login, which would otherwise take a hash longer.
+  passwords.dummyHash().catch(() => {});
+  const idleMs = (deps.sessionIdleSeconds ?? 0) * 1000;
+  // last_seen_at is written at most this often per session, so that reading a session rarely writes;
+  // idleness is therefore measured to within this much.
+  const touchIntervalMs = idleMs > 0 ? Math.min(MAX_TOUCH_INTERVAL_MS, idleMs / 10) : MAX_TOUCH_INTERVAL_MS;
 
   async function endSession(idHash: string): Promise<void> {
     await deps.sessions.delete(idHash);
@@ -44,11 +55,12 @@ export function createAuthService(deps: {
 
   /**
    * The active user with this username (or email) and password; 401 otherwise, the same for an unknown
-   * user and a wrong password, and in the same time: an unknown user's password is checked too.
+   * or inactive user and a wrong password, and in the same time: without a user, the password is
+   * verified against a hash of the same cost.
    */
   async function verifyCredentials(identifier: string, password: string): Promise<User> {
     const candidate = await deps.users.findCredentials(identifier.trim());
-    const valid = await verifyPassword(candidate?.password_hash ?? null, password);
+    const valid = await passwords.verify(candidate?.password_hash ?? await passwords.dummyHash(), password);
     if (!candidate || !valid) throw invalidCredentials();
     return { id: candidate.id, username: candidate.username, email: candidate.email };
   }
@@ -66,7 +78,7 @@ export function createAuthService(deps: {
       if (problems.length > 0) errors.password = problems;
       if (Object.keys(errors).length > 0) throw fieldErrors(errors);
 
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await passwords.hash(input.password);
       try {
         return await deps.users.insert({ username, email, passwordHash, dateJoined: now() });
       } catch (error) {
@@ -82,13 +94,13 @@ export function createAuthService(deps: {
     /** Checks the credentials and opens a new session; replaces `previousSessionKey` if given. */
     async login(identifier: string, password: string, previousSessionKey?: string): Promise<Login> {
       const user = await verifyCredentials(identifier, password);
-      if (previousSessionKey) await endSession(hashKey(previousSessionKey));
       const sessionKey = newAccessKey();
       const csrfSecret = newCsrfSecret();
       const createdAt = now();
       const expiresAt = createdAt + deps.sessionLifetimeSeconds * 1000;
-      await deps.sessions.insert({ idHash: hashKey(sessionKey), userId: user.id, csrfSecret, createdAt, expiresAt });
-      await deps.users.recordLogin(user.id, createdAt);
+      const replaced = previousSessionKey === undefined ? undefined : hashKey(previousSessionKey);
+      await deps.sessions.insert({ idHash: hashKey(sessionKey), userId: user.id, csrfSecret, createdAt, expiresAt }, replaced);
+      if (replaced !== undefined) deps.onSessionEnded?.(replaced);
       return { user, sessionKey, csrfSecret, expiresAt };
     },
 
@@ -96,9 +108,34 @@ export function createAuthService(deps: {
       await endSession(hashKey(sessionKey));
     },
 
-    /** The live session behind a cookie value, or null. */
+    /**
+     * The live session behind a cookie value, or null. A session found idle is ended then and there,
+     * so that the sockets opened with it close too; one in use has its last_seen_at moved forward.
+     */
     async authenticate(sessionKey: string): Promise<ActiveSession | null> {
-      return (await deps.sessions.findActive(hashKey(sessionKey), now())) ?? null;
+      const at = now();
+      const session = await deps.sessions.findActive(hashKey(sessionKey), at);
+      if (!session) return null;
+      if (idleMs > 0 && session.lastSeenAt <= at - idleMs) {
+        await endSession(session.idHash);
+        return null;
+      }
+      if (at - session.lastSeenAt < touchIntervalMs) return session;
+      await deps.sessions.touch(session.idHash, at);
+      return { ...session, lastSeenAt: at };
+    },
+
+    /**
+     * Deletes the sessions past their lifetime or idle; answers how many. The sockets of an idle
+     * session are closed; those of an expired one closed by themselves when it expired.
+     */
+    async purgeExpiredSessions(): Promise<number> {
+      const at = now();
+      const expired = await deps.sessions.deleteExpired(at);
+      if (idleMs === 0) return expired;
+      const idle = await deps.sessions.deleteIdle(at - idleMs);
+      for (const idHash of idle) deps.onSessionEnded?.(idHash);
+      return expired + idle.length;
     },
   };
 }

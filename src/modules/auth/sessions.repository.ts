@@ -20,15 +20,23 @@ export interface ActiveSession {
 
 export function createSessionsRepository(db: Kysely<DatabaseSchema>) {
   return {
-    async insert(session: NewSession): Promise<void> {
-      await db.insertInto('sessions').values({
-        id_hash: session.idHash,
-        user_id: session.userId,
-        csrf_secret: session.csrfSecret,
-        created_at: session.createdAt,
-        last_seen_at: session.createdAt,
-        expires_at: session.expiresAt,
-      }).execute();
+    /**
+     * A login's writes, in one transaction (one commit, so one fsync on SQLite): the new session, the
+     * user's last login time, and the end of the session it replaces, if any.
+     */
+    async insert(session: NewSession, replacingIdHash?: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        if (replacingIdHash !== undefined) await trx.deleteFrom('sessions').where('id_hash', '=', replacingIdHash).execute();
+        await trx.insertInto('sessions').values({
+          id_hash: session.idHash,
+          user_id: session.userId,
+          csrf_secret: session.csrfSecret,
+          created_at: session.createdAt,
+          last_seen_at: session.createdAt,
+          expires_at: session.expiresAt,
+        }).execute();
+        await trx.updateTable('users').set({ last_login: session.createdAt }).where('id', '=', session.userId).execute();
+      });
     },
 
     /** The unexpired session with this hash, and its active user. */
@@ -55,9 +63,23 @@ export function createSessionsRepository(db: Kysely<DatabaseSchema>) {
       await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
     },
 
+    /** Records activity; a no-op when a request already recorded a later time. */
+    async touch(idHash: string, at: number): Promise<void> {
+      await db.updateTable('sessions').set({ last_seen_at: at })
+        .where('id_hash', '=', idHash).where('last_seen_at', '<', at).execute();
+    },
+
+    /** Deletes the sessions past their absolute lifetime; answers how many. */
     async deleteExpired(now: number): Promise<number> {
       const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+
+    /** Deletes the sessions not used since `lastSeenAtOrBefore`; answers their hashes. */
+    async deleteIdle(lastSeenAtOrBefore: number): Promise<string[]> {
+      const rows = await db.deleteFrom('sessions').where('last_seen_at', '<=', lastSeenAtOrBefore)
+        .returning('id_hash').execute();
+      return rows.map((row) => row.id_hash);
     },
   };
 }

@@ -37,6 +37,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       },
     },
     onRequest: app.requireUser,
+    config: { throttle: 'send' },
   }, async (req, reply) => {
     const { message, replayed } = await opts.messages.send(req.user!, {
       recipient: req.body.recipient,

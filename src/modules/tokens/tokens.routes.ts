@@ -21,6 +21,7 @@ export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> 
         403: { ...Detail, description: 'A foreign Origin, or a live session without its CSRF token.' },
       },
     },
+    config: { throttle: 'login' },
   }, async (req, reply) => {
     const issued = await opts.tokens.issue(req.body.username, req.body.password);
     return reply.code(201).send({ token: issued.key, user: issued.user, created_at: new Date(issued.createdAt).toISOString() });

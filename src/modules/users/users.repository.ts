@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { emailKey, isEmailLike, type User, usernameKey } from './user.js';
 
@@ -53,8 +53,28 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
       return activeByIdentifier(identifier).select([...columns, 'password_hash']).executeTakeFirst();
     },
 
-    async recordLogin(userId: number, at: number): Promise<void> {
-      await db.updateTable('users').set({ last_login: at }).where('id', '=', userId).execute();
+    /** A user by username or email, active or not. */
+    async findAccount(identifier: string): Promise<(User & { active: boolean }) | undefined> {
+      const row = await byIdentifier(db.selectFrom('users'), identifier)
+        .select([...columns, 'is_active']).executeTakeFirst();
+      return row && { id: row.id, username: row.username, email: row.email, active: row.is_active === 1 };
+    },
+
+    /**
+     * Marks the user inactive and deletes every session and API token of theirs, in one transaction;
+     * answers the hashes of the sessions and tokens that ended.
+     */
+    async deactivate(userId: number): Promise<{ sessionHashes: string[]; tokenHashes: string[] }> {
+      return db.transaction().execute(async (trx) => {
+        await trx.updateTable('users').set({ is_active: 0 }).where('id', '=', userId).execute();
+        const sessions = await trx.deleteFrom('sessions').where('user_id', '=', userId).returning('id_hash').execute();
+        const tokens = await trx.deleteFrom('api_tokens').where('user_id', '=', userId).returning('id_hash').execute();
+        return { sessionHashes: sessions.map((row) => row.id_hash), tokenHashes: tokens.map((row) => row.id_hash) };
+      });
+    },
+
+    async activate(userId: number): Promise<void> {
+      await db.updateTable('users').set({ is_active: 1 }).where('id', '=', userId).execute();
     },
 
     /** How many users `listed` holds; `pageListed` gives them by username. */
@@ -72,12 +92,7 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
   };
 
   function activeByIdentifier(identifier: string) {
-    const query = db.selectFrom('users').where('is_active', '=', 1);
-    // No name holds a NUL, and PostgreSQL refuses to compare text with one: such a lookup matches nobody.
-    if (identifier.includes('\0')) return query.where(sql<boolean>`false`);
-    return isEmailLike(identifier)
-      ? query.where('email_lower', '=', emailKey(identifier))
-      : query.where('username_lower', '=', usernameKey(identifier));
+    return byIdentifier(db.selectFrom('users').where('is_active', '=', 1), identifier);
   }
 
   /** Active users other than the caller, less those the caller blocked. */
@@ -92,3 +107,13 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
 }
 
 export type UsersRepository = ReturnType<typeof createUsersRepository>;
+
+type UsersQuery = SelectQueryBuilder<DatabaseSchema, 'users', object>;
+
+function byIdentifier(query: UsersQuery, identifier: string): UsersQuery {
+  // No name holds a NUL, and PostgreSQL refuses to compare text with one: such a lookup matches nobody.
+  if (identifier.includes('\0')) return query.where(sql<boolean>`false`);
+  return isEmailLike(identifier)
+    ? query.where('email_lower', '=', emailKey(identifier))
+    : query.where('username_lower', '=', usernameKey(identifier));
+}

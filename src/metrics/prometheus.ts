@@ -1,0 +1,131 @@
+/**
+ * A small Prometheus registry: counters and histograms with labels, and values read at scrape time,
+ * written out in the text exposition format (version 0.0.4).
+ */
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+type LabelValues<L extends string> = Readonly<Record<L, string>>;
+
+interface Metric {
+  expose(): string;
+}
+
+export interface Counter<L extends string> {
+  inc(labels: LabelValues<L>, by?: number): void;
+}
+
+export interface Histogram<L extends string> {
+  observe(labels: LabelValues<L>, value: number): void;
+}
+
+export interface MetricDefinition<L extends string> {
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames: readonly L[];
+}
+
+export interface Registry {
+  counter<L extends string = never>(definition: MetricDefinition<L>): Counter<L>;
+  histogram<L extends string = never>(definition: MetricDefinition<L> & { readonly buckets: readonly number[] }): Histogram<L>;
+  /** A single value read when scraped: a gauge, or a counter kept elsewhere (it must only grow). */
+  collected(definition: { name: string; help: string; type: 'gauge' | 'counter'; read(): number }): void;
+  expose(): string;
+}
+
+export function createRegistry(): Registry {
+  const metrics: Metric[] = [];
+  const names = new Set<string>();
+
+  function claim(name: string): void {
+    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) throw new Error(`invalid metric name ${name}`);
+    if (names.has(name)) throw new Error(`metric ${name} registered twice`);
+    names.add(name);
+  }
+
+  return {
+    counter<L extends string>({ name, help, labelNames }: MetricDefinition<L>): Counter<L> {
+      claim(name);
+      const series = new Map<string, number>();
+      if (labelNames.length === 0) series.set('', 0);
+      metrics.push({
+        expose: () => header(name, help, 'counter')
+          + [...series].map(([labels, value]) => `${name}${labels} ${formatNumber(value)}\n`).join(''),
+      });
+      return {
+        inc(labels, by = 1) {
+          const key = formatLabels(labelNames, labels);
+          series.set(key, (series.get(key) ?? 0) + by);
+        },
+      };
+    },
+
+    histogram<L extends string>({ name, help, labelNames, buckets }: MetricDefinition<L> & { buckets: readonly number[] }): Histogram<L> {
+      claim(name);
+      const bounds = [...buckets].sort((a, b) => a - b);
+      interface Series { labels: LabelValues<L>; counts: number[]; sum: number; count: number }
+      const series = new Map<string, Series>();
+      const seriesOf = (labels: LabelValues<L>): Series => {
+        const key = formatLabels(labelNames, labels);
+        let found = series.get(key);
+        if (!found) series.set(key, (found = { labels, counts: bounds.map(() => 0), sum: 0, count: 0 }));
+        return found;
+      };
+      // An unlabelled metric is shown at zero before its first observation, as client libraries do.
+      if (labelNames.length === 0) seriesOf({} as LabelValues<L>);
+      metrics.push({
+        expose() {
+          let text = header(name, help, 'histogram');
+          for (const { labels, counts, sum, count } of series.values()) {
+            bounds.forEach((bound, i) => {
+              text += `${name}_bucket${formatLabels(labelNames, labels, formatNumber(bound))} ${counts[i]}\n`;
+            });
+            text += `${name}_bucket${formatLabels(labelNames, labels, '+Inf')} ${count}\n`;
+            text += `${name}_sum${formatLabels(labelNames, labels)} ${formatNumber(sum)}\n`;
+            text += `${name}_count${formatLabels(labelNames, labels)} ${count}\n`;
+          }
+          return text;
+        },
+      });
+      return {
+        observe(labels, value) {
+          const target = seriesOf(labels);
+          // Buckets are cumulative: an observation counts in every bucket whose bound it does not exceed.
+          bounds.forEach((bound, i) => { if (value <= bound) target.counts[i] += 1; });
+          target.sum += value;
+          target.count += 1;
+        },
+      };
+    },
+
+    collected({ name, help, type, read }) {
+      claim(name);
+      metrics.push({ expose: () => header(name, help, type) + `${name} ${formatNumber(read())}\n` });
+    },
+
+    expose() {
+      return metrics.map((metric) => metric.expose()).join('');
+    },
+  };
+}
+
+function header(name: string, help: string, type: string): string {
+  return `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} ${type}\n`;
+}
+
+function formatLabels<L extends string>(labelNames: readonly L[], labels: LabelValues<L>, le?: string): string {
+  const pairs = labelNames.map((label) => `${label}="${escapeLabelValue(labels[label])}"`);
+  if (le !== undefined) pairs.push(`le="${le}"`);
+  return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
+}
+
+function escapeLabelValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function formatNumber(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}

@@ -1,0 +1,47 @@
+import type { User } from './user.js';
+import type { UsersRepository } from './users.repository.js';
+
+export interface AccountChange {
+  readonly user: User;
+  /** Whether the account was active before the change. */
+  readonly wasActive: boolean;
+  readonly endedSessions: number;
+  readonly revokedTokens: number;
+}
+
+/**
+ * Turning accounts off and on. Deactivating ends every session and API token of the user at once, in
+ * the same transaction, and tells `onCredentialEnded` of each so that the sockets opened with them close.
+ */
+export function createAccountsService(deps: {
+  users: UsersRepository;
+  onCredentialEnded?: (idHash: string) => void | Promise<void>;
+}) {
+  return {
+    /** Null when no user has this username (or email). */
+    async deactivate(identifier: string): Promise<AccountChange | null> {
+      const account = await deps.users.findAccount(identifier.trim());
+      if (!account) return null;
+      const { sessionHashes, tokenHashes } = await deps.users.deactivate(account.id);
+      for (const idHash of [...sessionHashes, ...tokenHashes]) await deps.onCredentialEnded?.(idHash);
+      return {
+        user: userOf(account), wasActive: account.active,
+        endedSessions: sessionHashes.length, revokedTokens: tokenHashes.length,
+      };
+    },
+
+    /** Null when no user has this username (or email). Sessions and tokens ended by deactivation stay ended. */
+    async activate(identifier: string): Promise<AccountChange | null> {
+      const account = await deps.users.findAccount(identifier.trim());
+      if (!account) return null;
+      if (!account.active) await deps.users.activate(account.id);
+      return { user: userOf(account), wasActive: account.active, endedSessions: 0, revokedTokens: 0 };
+    },
+  };
+}
+
+function userOf(account: User): User {
+  return { id: account.id, username: account.username, email: account.email };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;

@@ -1,0 +1,129 @@
+import { normalizeIP } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { Config } from '../config.js';
+import { throttled } from '../errors.js';
+import { Detail } from '../http/common.schemas.js';
+import { loginWindows } from '../modules/auth/login-throttle.js';
+import { type CounterStore, createMemoryCounterStore, type RateWindow } from '../rate-limit/counter-store.js';
+import { openRedisCounterStore } from '../rate-limit/redis-counter-store.js';
+
+/** A limit a route has besides the request limits of every route. */
+export type ThrottlePolicy = 'login' | 'registration' | 'send';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** See `registerRateLimits`. */
+    throttle?: ThrottlePolicy;
+  }
+}
+
+interface Limit {
+  readonly name: string;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+/**
+ * Each pair is a burst window and a sustained one: short bursts far above the sustained rate pass,
+ * as with a token bucket, and only a client that keeps it up for minutes is held back.
+ */
+const USER_REQUESTS: readonly Limit[] = [
+  { name: 'user-requests-10s', limit: 120, windowMs: 10 * SECOND },
+  { name: 'user-requests-10m', limit: 3000, windowMs: 10 * MINUTE },
+];
+const ANONYMOUS_REQUESTS: readonly Limit[] = [
+  { name: 'address-requests-10s', limit: 100, windowMs: 10 * SECOND },
+  { name: 'address-requests-10m', limit: 2000, windowMs: 10 * MINUTE },
+];
+const SENDS: readonly Limit[] = [
+  { name: 'user-sends-10s', limit: 30, windowMs: 10 * SECOND },
+  { name: 'user-sends-10m', limit: 300, windowMs: 10 * MINUTE },
+];
+const REGISTRATIONS: readonly Limit[] = [{ name: 'address-registrations-1h', limit: 20, windowMs: 60 * MINUTE }];
+
+const windowsOf = (limits: readonly Limit[], subject: string): RateWindow[] =>
+  limits.map(({ name, limit, windowMs }) => ({ key: `${name}:${subject}`, limit, windowMs }));
+
+/**
+ * The client address the limits count by: the socket's peer, or with TRUST_PROXY the address the
+ * trusted proxies report. An IPv6 client counts by its /64, which one subscriber usually holds whole.
+ */
+const addressOf = (req: FastifyRequest): string => normalizeIP(req.ip);
+
+const Throttled = { ...Detail, description: 'Too many requests: wait the seconds in `Retry-After`.' };
+
+type Hook = (req: FastifyRequest, reply: FastifyReply, payload?: unknown) => Promise<unknown>;
+type HookName = 'onRequest' | 'preHandler' | 'onSend';
+
+/** Adds `hook` after the route's own hooks of that kind (after `requireUser`, so the user is known). */
+function appendHook(route: RouteOptions, name: HookName, hook: Hook): void {
+  const existing = route[name] as Hook | Hook[] | undefined;
+  const hooks = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+  (route as unknown as Record<HookName, Hook[]>)[name] = [...hooks, hook];
+}
+
+/**
+ * Rate limits, answered as DRF's throttling does: 429 `{"detail": "Request was throttled. Expected
+ * available in N seconds."}` with `Retry-After: N`. Counted in memory, or with REDIS_URL in Redis so that
+ * every instance shares them; a Redis outage lets requests through unchecked. Nothing, with RATE_LIMITS=off.
+ *
+ * Every route registered after this is limited per user when the request is authenticated, per client
+ * address when not; WebSocket handshakes are not. A route's `config.throttle` adds its own limit:
+ * - `login`: failed logins (`login-throttle.ts`), checked before the password is, so that a throttled
+ *   guess teaches nothing; an attempt is counted when made and refunded unless it ends in 401, so that
+ *   concurrent guesses cannot slip past the count;
+ * - `registration`: registration attempts per client address;
+ * - `send`: messages sent per user.
+ */
+export async function registerRateLimits(app: FastifyInstance, config: Config): Promise<void> {
+  if (!config.rateLimits) return;
+  const store: CounterStore = config.redisUrl
+    ? await openRedisCounterStore(config.redisUrl, `${config.redisPrefix}rate:`, app.log)
+    : createMemoryCounterStore();
+  app.addHook('onClose', () => store.close());
+  const loginWindowMs = config.loginFailureWindowSeconds * SECOND;
+
+  async function take(windows: readonly RateWindow[]): Promise<void> {
+    const waitMs = await store.consume(windows);
+    if (waitMs > 0) throw throttled(Math.max(1, Math.ceil(waitMs / SECOND)));
+  }
+
+  const requestWindows = (req: FastifyRequest): RateWindow[] => (req.user
+    ? windowsOf(USER_REQUESTS, `user:${req.user.id}`)
+    : windowsOf(ANONYMOUS_REQUESTS, addressOf(req)));
+  const countRequest: Hook = (req) => take(requestWindows(req));
+  // One step for both, so that a refused send uses up neither allowance.
+  const countRequestAndSend: Hook = (req) =>
+    take([...requestWindows(req), ...(req.user ? windowsOf(SENDS, `user:${req.user.id}`) : [])]);
+  const countRegistration: Hook = (req) => take(windowsOf(REGISTRATIONS, addressOf(req)));
+
+  const loginAttempts = new WeakMap<FastifyRequest, string[]>();
+  const countLoginAttempt: Hook = async (req) => {
+    const windows = loginWindows((req.body as { username: string }).username, addressOf(req), loginWindowMs);
+    await take(windows);
+    loginAttempts.set(req, windows.map((window) => window.key));
+  };
+  const refundUnlessFailed: Hook = async (req, reply, payload) => {
+    const keys = loginAttempts.get(req);
+    if (keys !== undefined && reply.statusCode !== 401) await store.refund(keys);
+    return payload;
+  };
+
+  app.addHook('onRoute', (route) => {
+    if ((route as { websocket?: boolean }).websocket) return;
+    const policy = route.config?.throttle;
+    appendHook(route, 'onRequest', policy === 'send' ? countRequestAndSend : countRequest);
+    if (policy === 'registration') appendHook(route, 'preHandler', countRegistration);
+    if (policy === 'login') {
+      appendHook(route, 'preHandler', countLoginAttempt);
+      appendHook(route, 'onSend', refundUnlessFailed);
+    }
+    const response = route.schema?.response as Record<string, unknown> | undefined;
+    if (response !== undefined && !('429' in response)) {
+      route.schema = { ...route.schema, response: { ...response, 429: Throttled } };
+    }
+  });
+}

@@ -1,0 +1,43 @@
+import { Redis } from 'ioredis';
+
+/**
+ * Tells the running instances, from another process (a command), that sessions or tokens ended, so
+ * that they close the sockets opened with them: it publishes on the channel that every instance's
+ * Redis bus hears for ended sessions (`<prefix>revoke`, see createRedisBus).
+ */
+export function createRevocationPublisher(url: string, prefix: string) {
+  const channel = `${prefix}revoke`;
+  const redis = new Redis(url, {
+    lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 3 ? null : 200),
+  });
+  let lastError: Error | null = null;
+  let failed = 0;
+  redis.on('error', (error: Error) => { lastError = error; });
+
+  return {
+    /** Never throws: a revocation that could not be published is counted in `failed`. */
+    async revoke(credentialHash: string): Promise<void> {
+      try {
+        await redis.publish(channel, credentialHash);
+      } catch (error) {
+        lastError = error as Error;
+        failed += 1;
+      }
+    },
+
+    get failed(): number {
+      return failed;
+    },
+
+    get lastError(): Error | null {
+      return lastError;
+    },
+
+    async close(): Promise<void> {
+      if (redis.status === 'ready') await redis.quit();
+      else redis.disconnect();
+    },
+  };
+}
+
+export type RevocationPublisher = ReturnType<typeof createRevocationPublisher>;

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createHealthService } from '../../src/modules/health/health.service.js';
+import { buildTestApp } from '../helpers/app.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { listen } from '../helpers/sockets.js';
+
+describeEachDatabase('health probes', (kind) => {
+  test('/healthz answers 200 {"status": "ok"} without a login, with or without the trailing slash', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    for (const url of ['/healthz', '/healthz/']) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 200, url);
+      assert.equal(res.headers.location, undefined, url);
+      assert.deepEqual(res.json(), { status: 'ok' });
+    }
+  });
+
+  test('/readyz answers 200 {"status": "ready"} while the database answers, with or without the trailing slash', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    for (const url of ['/readyz', '/readyz/']) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 200, url);
+      assert.deepEqual(res.json(), { status: 'ready' });
+    }
+  });
+
+  test('/readyz answers 503 {"status": "unavailable"} once the database is gone, while /healthz stays 200', async (t) => {
+    const { app, testDatabase } = await buildTestApp(t, kind);
+    await testDatabase.database.destroy();
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 503);
+    assert.equal(ready.headers['content-type'], 'application/json; charset=utf-8');
+    assert.deepEqual(ready.json(), { status: 'unavailable' });
+    const alive = await app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(alive.statusCode, 200);
+  });
+
+  test('the probes answer over real HTTP, ignoring cookies and credentials they are sent', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const baseUrl = await listen(app);
+    for (const [url, body] of [['/healthz', { status: 'ok' }], ['/readyz', { status: 'ready' }]] as const) {
+      const res = await fetch(baseUrl + url, { headers: { cookie: 'sessionid=stale', authorization: 'Token not-a-token' } });
+      assert.equal(res.status, 200, url);
+      assert.deepEqual(await res.json(), body);
+    }
+  });
+
+  test('the probes are documented in the OpenAPI document as needing no authentication', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const { paths } = (await app.inject({ method: 'GET', url: '/api/schema/' })).json();
+    for (const path of ['/healthz', '/readyz', '/metrics']) {
+      assert.deepEqual(paths[path]?.get?.security, [], path);
+    }
+    assert.ok(paths['/readyz'].get.responses['503']);
+    assert.equal(paths['/healthz/'], undefined);
+  });
+});
+
+test('readiness gives up on a database that does not answer in time', async () => {
+  const health = createHealthService({ health: { ping: () => new Promise<void>(() => {}) }, timeoutMs: 20 });
+  const readiness = await health.readiness();
+  assert.equal(readiness.ready, false);
+});

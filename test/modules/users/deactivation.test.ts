@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
+import { createAccountsService } from '../../../src/modules/users/accounts.service.js';
+import { createUsersRepository } from '../../../src/modules/users/users.repository.js';
+import { buildTestApp, type TestApp } from '../../helpers/app.js';
+import { issueToken, passwordFor, signUp, TestClient } from '../../helpers/client.js';
+import { describeEachDatabase, testRedisUrl } from '../../helpers/databases.js';
+import { closed, connect, listen, nextEvent } from '../../helpers/sockets.js';
+
+const NOT_AUTHENTICATED = { detail: 'Authentication credentials were not provided.' };
+const INVALID_TOKEN = { detail: 'Invalid token.' };
+const INVALID_CREDENTIALS = { detail: 'Invalid username or password.' };
+
+const redisUrl = testRedisUrl();
+const needsRedis = { skip: redisUrl === null ? 'TEST_REDIS_URL is not set' : false };
+
+function accountsOn({ testDatabase }: TestApp) {
+  const ended: string[] = [];
+  const accounts = createAccountsService({
+    users: createUsersRepository(testDatabase.database.db), onCredentialEnded: (idHash) => { ended.push(idHash); },
+  });
+  return { accounts, ended };
+}
+
+const me = (app: FastifyInstance, headers: Record<string, string>) => app.inject({ method: 'GET', url: '/me/', headers });
+
+async function credentialHashes({ testDatabase }: TestApp, userId: number) {
+  const { db } = testDatabase.database;
+  const sessions = await db.selectFrom('sessions').select('id_hash').where('user_id', '=', userId).execute();
+  const tokens = await db.selectFrom('api_tokens').select('id_hash').where('user_id', '=', userId).execute();
+  return { sessions: sessions.map((row) => row.id_hash).sort(), tokens: tokens.map((row) => row.id_hash).sort() };
+}
+
+/** `npm run users -- <args>` against the test database; answers its exit code and output. */
+function runUsersCommand({ testDatabase }: TestApp, args: string[], env: Record<string, string> = {}) {
+  const databaseUrl = testDatabase.searchPath
+    ? `${testDatabase.url}${testDatabase.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${testDatabase.searchPath}`)}`
+    : testDatabase.url;
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/users.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, SECRET_KEY: 'test-secret-key', REDIS_URL: '', ...env },
+    }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describeEachDatabase('deactivating a user', (kind) => {
+  test('ends every session and API token of the user, in the database and for their sockets, and nobody else\'s', async (t) => {
+    const testApp = await buildTestApp(t, kind);
+    const { app } = testApp;
+    const alice = await signUp(app, 'alice');
+    await new TestClient(app).login('alice');
+    await issueToken(app, 'alice');
+    await issueToken(app, 'alice');
+    const bob = await signUp(app, 'bob');
+    const bobToken = await issueToken(app, 'bob');
+    const before = await credentialHashes(testApp, alice.user.id);
+    const bobBefore = await credentialHashes(testApp, bob.user.id);
+    const { accounts, ended } = accountsOn(testApp);
+
+    const change = await accounts.deactivate('alice');
+    assert.deepEqual(change, { user: alice.user, wasActive: true, endedSessions: 2, revokedTokens: 2 });
+    assert.deepEqual(ended.sort(), [...before.sessions, ...before.tokens].sort());
+    assert.deepEqual(await credentialHashes(testApp, alice.user.id), { sessions: [], tokens: [] });
+    assert.deepEqual(await credentialHashes(testApp, bob.user.id), bobBefore);
+    assert.equal((await bob.get('/me/')).statusCode, 200);
+    assert.equal((await me(app, { authorization: `Token ${bobToken}` })).statusCode, 200);
+  });
+
+  test('afterwards the old cookie gets 403, the old token 401, and logging in or getting a token 401', async (t) => {
+    const testApp = await buildTestApp(t, kind);
+    const { app } = testApp;
+    const alice = await signUp(app, 'alice');
+    const token = await issueToken(app, 'alice');
+    await accountsOn(testApp).accounts.deactivate('alice');
+
+    const withCookie = await alice.get('/me/');
+    assert.equal(withCookie.statusCode, 403);
+    assert.deepEqual(withCookie.json(), NOT_AUTHENTICATED);
+    const withToken = await me(app, { authorization: `Token ${token}` });
+    assert.equal(withToken.statusCode, 401);
+    assert.deepEqual(withToken.json(), INVALID_TOKEN);
+    for (const url of ['/login/', '/tokens/']) {
+      const res = await new TestClient(app).post(url, { username: 'alice', password: passwordFor('alice') });
+      assert.equal(res.statusCode, 401, url);
+      assert.deepEqual(res.json(), INVALID_CREDENTIALS, url);
+    }
+  });
+
+  test('activating lets the user log in again; what deactivation ended stays ended', async (t) => {
+    const testApp = await buildTestApp(t, kind);
+    const { app } = testApp;
+    const alice = await signUp(app, 'alice');
+    const token = await issueToken(app, 'alice');
+    const { accounts } = accountsOn(testApp);
+    await accounts.deactivate('alice');
+
+    assert.deepEqual(await accounts.activate('alice'), { user: alice.user, wasActive: false, endedSessions: 0, revokedTokens: 0 });
+    assert.equal((await alice.get('/me/')).statusCode, 403);
+    assert.equal((await me(app, { authorization: `Token ${token}` })).statusCode, 401);
+    const again = new TestClient(app);
+    assert.equal((await again.login('alice')).statusCode, 200);
+    assert.deepEqual((await again.get('/me/')).json(), alice.user);
+    assert.equal((await me(app, { authorization: `Token ${await issueToken(app, 'alice')}` })).statusCode, 200);
+  });
+
+  test('a user is found by username or email in any case; an unknown one changes nothing', async (t) => {
+    const testApp = await buildTestApp(t, kind);
+    const alice = await signUp(testApp.app, 'alice');
+    const { accounts } = accountsOn(testApp);
+    assert.equal(await accounts.deactivate('nobody'), null);
+    assert.equal(await accounts.activate('nobody@example.com'), null);
+    assert.equal((await alice.get('/me/')).statusCode, 200);
+    assert.equal((await accounts.deactivate(' ALICE@example.com '))?.user.id, alice.user.id);
+    assert.equal((await accounts.deactivate('Alice'))?.wasActive, false);
+    assert.equal((await accounts.activate('alice'))?.wasActive, false);
+    assert.equal((await accounts.activate('alice'))?.wasActive, true);
+  });
+
+  test('a session or token left behind for an inactive user does not authenticate', async (t) => {
+    const testApp = await buildTestApp(t, kind);
+    const alice = await signUp(testApp.app, 'alice');
+    const token = await issueToken(testApp.app, 'alice');
+    await testApp.testDatabase.database.db.updateTable('users').set({ is_active: 0 }).where('id', '=', alice.user.id).execute();
+    assert.equal((await alice.get('/me/')).statusCode, 403);
+    assert.equal((await me(testApp.app, { authorization: `Token ${token}` })).statusCode, 401);
+  });
+});
+
+describeEachDatabase('npm run users', (kind) => {
+  test('deactivate ends the sessions and tokens, and activate lets the user back in', async (t) => {
+    const testApp = await buildTestApp(t, kind);
+    const alice = await signUp(testApp.app, 'alice');
+    const token = await issueToken(testApp.app, 'alice');
+
+    const deactivated = await runUsersCommand(testApp, ['deactivate', 'alice']);
+    assert.equal(deactivated.code, 0, deactivated.stderr);
+    assert.equal(deactivated.stdout.trim(), `Deactivated alice (id ${alice.user.id}): ended 1 session and 1 API token.`);
+    assert.match(deactivated.stderr, /REDIS_URL is not set/);
+    assert.equal((await alice.get('/me/')).statusCode, 403);
+    assert.equal((await me(testApp.app, { authorization: `Token ${token}` })).statusCode, 401);
+    assert.equal((await new TestClient(testApp.app).login('alice')).statusCode, 401);
+
+    const activated = await runUsersCommand(testApp, ['activate', 'alice@example.com']);
+    assert.equal(activated.code, 0, activated.stderr);
+    assert.equal(activated.stdout.trim(), `Activated alice (id ${alice.user.id}).`);
+    assert.equal((await new TestClient(testApp.app).login('alice')).statusCode, 200);
+  });
+
+  test('an unknown user exits with 1, a wrong command with 2 and the usage', async (t) => {
+    const testApp = await buildTestApp(t, kind);
+    const unknown = await runUsersCommand(testApp, ['deactivate', 'nobody']);
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.stderr.trim(), 'No user with the username or email "nobody".');
+    for (const args of [[], ['delete', 'alice'], ['deactivate'], ['deactivate', 'alice', 'bob']]) {
+      const wrong = await runUsersCommand(testApp, args);
+      assert.equal(wrong.code, 2, args.join(' '));
+      assert.match(wrong.stderr, /^Usage: npm run users -- deactivate <username or email>/, args.join(' '));
+    }
+  });
+
+  test('with REDIS_URL, deactivate closes the user\'s sockets on a running instance, and only theirs', needsRedis, async (t) => {
+    const env = { REDIS_URL: redisUrl!, REDIS_PREFIX: `test-${randomBytes(8).toString('hex')}:` };
+    const testApp = await buildTestApp(t, kind, env);
+    const url = await listen(testApp.app);
+    const alice = await signUp(testApp.app, 'alice');
+    const bob = await signUp(testApp.app, 'bob');
+    const aliceSockets = [await connect(t, url, { as: alice }), await connect(t, url, { token: await issueToken(testApp.app, 'alice') })];
+    const bobSocket = await connect(t, url, { as: bob });
+
+    const result = await runUsersCommand(testApp, ['deactivate', 'alice'], env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    for (const socket of aliceSockets) assert.deepEqual(await closed(socket), { code: 4001, reason: 'Session ended' });
+    const sent = await new TestClient(testApp.app).post('/messages/', { recipient: 'bob', content: 'still there?' }, {
+      authorization: `Token ${await issueToken(testApp.app, 'bob')}`,
+    });
+    assert.equal(sent.statusCode, 201, sent.body);
+    await nextEvent(bobSocket, 'message.created');
+    assert.equal(bobSocket.readyState, WebSocket.OPEN);
+  });
+});
