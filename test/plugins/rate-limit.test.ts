@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildTestApp, buildTestInstances } from '../helpers/app.js';
 import { TestClient, passwordFor, register, signUp } from '../helpers/client.js';
 import { describeEachDatabase, testRedisUrl } from '../helpers/databases.js';
+import { logSink } from '../helpers/log-sink.js';
 
 const LIMITS_ON = { RATE_LIMITS: 'on' };
 const redisUrl = testRedisUrl();
@@ -275,18 +275,6 @@ describeEachDatabase('rate limits shared by two instances over Redis', (kind) =>
     assertThrottled(await aliceOnA.post('/messages/', { recipient: 'bob', content: 'one too many' }), 10);
   });
 });
-
-/** JSON log lines, kept for the test to read. */
-function logSink() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, logger: { level: 'warn', stream } };
-}
 
 test('with Redis unreachable, requests are still served unthrottled and the outage is logged', async (t) => {
   const logs = logSink();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { type TestContext, test } from 'node:test';
 import { buildTestInstances } from '../helpers/app.js';
 import { signUp } from '../helpers/client.js';
 import { type DatabaseKind, describeEachDatabase, testRedisUrl } from '../helpers/databases.js';
 import { closed, connect, listen, nextEvent, pendingEvents, sendFrame } from '../helpers/sockets.js';
+import { logSink } from '../helpers/log-sink.js';
 
 const redisUrl = testRedisUrl();
 const needsRedis = { skip: redisUrl === null ? 'TEST_REDIS_URL is not set' : false };
@@ -63,18 +63,6 @@ describeEachDatabase('two instances over Redis', (kind) => {
     assert.equal((await nextEvent(bobOnB, 'message.created')).message!.id, sent.json().id);
   });
 });
-
-/** JSON log lines, kept for the test to read. */
-function logSink() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, logger: { level: 'warn', stream } };
-}
 
 test('with Redis unreachable, sends still succeed and are stored, and the lost events are counted', async (t) => {
   const logs = logSink();
