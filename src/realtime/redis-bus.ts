@@ -13,9 +13,12 @@ interface Logger {
  * and both connections keep reconnecting by themselves; subscriptions are restored on reconnect.
  * Channel names start with `prefix` (`<prefix>user:<id>`, `<prefix>revoke`).
  */
+/** The channel every instance hears for ended sessions and tokens. */
+export const revokeChannelOf = (prefix: string) => `${prefix}revoke`;
+
 export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'): Bus {
   const userChannelPrefix = `${prefix}user:`;
-  const revokeChannel = `${prefix}revoke`;
+  const revokeChannel = revokeChannelOf(prefix);
   const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2000);
   const publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy, lazyConnect: false });
   const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy, autoResubscribe: true });

@@ -1,12 +1,13 @@
 import { Redis } from 'ioredis';
+import { revokeChannelOf } from './redis-bus.js';
 
 /**
  * Tells the running instances, from another process (a command), that sessions or tokens ended, so
  * that they close the sockets opened with them: it publishes on the channel that every instance's
- * Redis bus hears for ended sessions (`<prefix>revoke`, see createRedisBus).
+ * Redis bus hears for ended sessions.
  */
 export function createRevocationPublisher(url: string, prefix: string) {
-  const channel = `${prefix}revoke`;
+  const channel = revokeChannelOf(prefix);
   const redis = new Redis(url, {
     lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 3 ? null : 200),
   });
