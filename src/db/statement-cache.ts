@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { SqliteDatabase } from 'kysely';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /**
  * Kysely's SQLite driver prepares every statement anew on each execution, and preparing costs more
@@ -9,12 +9,12 @@ import type { SqliteDatabase } from 'kysely';
  * Sharing a statement is safe because the driver runs one query at a time and never streams ours.
  */
 export function withStatementCache(connection: SQLite.Database, maxStatements = 500): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
+  const statements = new Map<string, SqliteStatement>();
   return {
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (statement === undefined) {
-        statement = connection.prepare(sql);
+        statement = rowsBuiltInJavaScript(connection.prepare(sql));
         if (statements.size >= maxStatements) statements.delete(statements.keys().next().value!);
         statements.set(sql, statement);
       }
@@ -23,6 +23,31 @@ export function withStatementCache(connection: SQLite.Database, maxStatements = 
     close() {
       statements.clear();
       connection.close();
+    },
+  };
+}
+
+/**
+ * The statement with its rows fetched as arrays and made into objects here. better-sqlite3 builds
+ * each row object through V8's C++ API, a property at a time, which costs more than reading the row:
+ * a page of ten messages takes twice as long as objects than as arrays mapped in JavaScript.
+ * Columns sharing a name keep the last, as better-sqlite3's own objects do.
+ */
+function rowsBuiltInJavaScript(statement: SQLite.Statement): SqliteStatement {
+  if (!statement.reader) return statement;
+  const names = statement.columns().map((column) => column.name);
+  statement.raw(true);
+  const toObject = (values: unknown[]): Record<string, unknown> => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+    return row;
+  };
+  return {
+    reader: true,
+    all: (parameters) => (statement.all(parameters) as unknown[][]).map(toObject),
+    run: (parameters) => statement.run(parameters),
+    *iterate(parameters) {
+      for (const values of statement.iterate(parameters) as IterableIterator<unknown[]>) yield toObject(values);
     },
   };
 }

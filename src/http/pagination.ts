@@ -54,12 +54,12 @@ export function pageWindow(request: PageRequest, count: number): PageWindow {
   return { number, pages, offset: (number - 1) * request.size, limit: request.size };
 }
 
-/** The DRF envelope, with `next` and `previous` as absolute links built from this request. */
 /** The absolute URL this request was made to, as the client addressed it. */
 export function requestUrl(req: FastifyRequest): URL {
   return new URL(req.url, `${req.protocol}://${req.host}`);
 }
 
+/** The DRF envelope, with `next` and `previous` as absolute links built from this request. */
 export function pageEnvelope<T, R>(req: FastifyRequest, page: Page<T>, present: (item: T) => R) {
   const url = requestUrl(req);
   return {

@@ -98,9 +98,10 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPlugin
     read: () => bus.lostCount,
   });
 
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const method = KNOWN_METHODS.has(req.method) ? req.method : 'OTHER';
     metrics.observeRequest(method, routeLabel(req), reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   const expectedDigest = opts.token === null ? null : digest(opts.token);

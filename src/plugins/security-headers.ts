@@ -25,9 +25,9 @@ const HEADERS: Readonly<Record<string, string>> = {
  * DOCS_CSP through Swagger UI's own `staticCSP` option, whose hook runs after this one.
  */
 export function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     reply.headers(HEADERS);
-    return payload;
+    done(null, payload);
   });
 }
 

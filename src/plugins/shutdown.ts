@@ -24,11 +24,13 @@ const LINGER_POLL_MS = 20;
  */
 export function installShutdown(app: FastifyInstance): void {
   let closing = false;
-  app.addHook('onRequest', async () => {
-    if (closing) throw shuttingDown();
+  // Callback-style hooks: every request runs them, and a promise each costs more than the check.
+  app.addHook('onRequest', (_req, _reply, done) => {
+    done(closing ? shuttingDown() : undefined);
   });
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
   app.addHook('preClose', async () => {
     closing = true;

@@ -23,3 +23,16 @@ test('the cache holds at most its bound, dropping the oldest statement first', (
   assert.notEqual(database.prepare('select 1'), one);
   database.close();
 });
+
+test('rows come back as objects keyed by column name, from reads and from statements that return rows', () => {
+  const database = withStatementCache(new SQLite(':memory:'));
+  database.prepare('create table notes (id integer primary key, body text, at integer)').run([]);
+  assert.deepEqual(database.prepare('insert into notes (body, at) values (?, ?) returning id, body').all(['a', 5]), [{ id: 1, body: 'a' }]);
+  database.prepare('insert into notes (body, at) values (?, ?)').run(['b', null]);
+  const select = database.prepare('select id, body as text, at from notes order by id');
+  assert.deepEqual(select.all([]), [{ id: 1, text: 'a', at: 5 }, { id: 2, text: 'b', at: null }]);
+  assert.deepEqual([...select.iterate([])], [{ id: 1, text: 'a', at: 5 }, { id: 2, text: 'b', at: null }]);
+  // As better-sqlite3's own row objects do, a repeated column name keeps the last value.
+  assert.deepEqual(database.prepare('select 1 as x, 2 as x').all([]), [{ x: 2 }]);
+  database.close();
+});

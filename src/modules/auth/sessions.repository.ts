@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { User } from '../users/user.js';
 
@@ -19,6 +20,15 @@ export interface ActiveSession {
 }
 
 export function createSessionsRepository(db: Kysely<DatabaseSchema>) {
+  // Every request made with a session runs this.
+  const activeSession = prepareQuery((idHash: string, now: number) => db.selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id_hash', 'sessions.csrf_secret', 'sessions.last_seen_at', 'sessions.expires_at',
+      'users.id', 'users.username', 'users.email'])
+    .where('sessions.id_hash', '=', idHash)
+    .where('sessions.expires_at', '>', now)
+    .where('users.is_active', '=', 1));
+
   return {
     /**
      * A login's writes, in one transaction (one commit, so one fsync on SQLite): the new session, the
@@ -41,14 +51,7 @@ export function createSessionsRepository(db: Kysely<DatabaseSchema>) {
 
     /** The unexpired session with this hash, and its active user. */
     async findActive(idHash: string, now: number): Promise<ActiveSession | undefined> {
-      const row = await db.selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select(['sessions.id_hash', 'sessions.csrf_secret', 'sessions.last_seen_at', 'sessions.expires_at',
-          'users.id', 'users.username', 'users.email'])
-        .where('sessions.id_hash', '=', idHash)
-        .where('sessions.expires_at', '>', now)
-        .where('users.is_active', '=', 1)
-        .executeTakeFirst();
+      const row = await activeSession.first(db, idHash, now);
       if (!row) return undefined;
       return {
         idHash: row.id_hash,

@@ -47,6 +47,25 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
       .where(`peer.${key}`, '=', identifier));
   }
   const peerByUsername = peerWithConversation('username_lower');
+  // The first inbox page reads below the highest possible id, so that one shape serves every page.
+  const inboxRows = prepareQuery((userId: number, beforeMessageId: number, limit: number) => db
+    .selectFrom('conversation_members as member')
+    .innerJoin('conversations as conversation', 'conversation.id', 'member.conversation_id')
+    .innerJoin('users as peer', (join) => join.onRef('peer.id', '=', sql<number>`case
+      when conversation.user_low_id = ${userId} then conversation.user_high_id
+      else conversation.user_low_id end`))
+    .innerJoin('messages as last', 'last.id', 'member.last_message_id')
+    .select([
+      'conversation.id as conversation_id', 'conversation.message_count',
+      'member.unread_count', 'member.last_read_id', 'member.last_message_id',
+      'peer.id as peer_id', 'peer.username as peer_username', 'peer.email as peer_email',
+      'last.sender_id', 'last.recipient_id', 'last.content', 'last.created_at', 'last.edited_at',
+      'last.deleted_at', 'last.client_id',
+    ])
+    .where('member.user_id', '=', userId)
+    .where('member.last_message_id', '<', beforeMessageId)
+    .orderBy('member.last_message_id', 'desc')
+    .limit(limit));
   const peerByEmail = peerWithConversation('email_lower');
 
   return {
@@ -84,23 +103,7 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
      * index. A conversation's last message id is unique, so it is also the page cursor.
      */
     async inboxPage(user: User, beforeMessageId: number | null, limit: number): Promise<{ entries: InboxEntry[]; more: boolean }> {
-      let query = db.selectFrom('conversation_members as member')
-        .innerJoin('conversations as conversation', 'conversation.id', 'member.conversation_id')
-        .innerJoin('users as peer', (join) => join.onRef('peer.id', '=', sql<number>`case
-          when conversation.user_low_id = ${user.id} then conversation.user_high_id
-          else conversation.user_low_id end`))
-        .innerJoin('messages as last', 'last.id', 'member.last_message_id')
-        .select([
-          'conversation.id as conversation_id', 'conversation.message_count',
-          'member.unread_count', 'member.last_read_id', 'member.last_message_id',
-          'peer.id as peer_id', 'peer.username as peer_username', 'peer.email as peer_email',
-          'last.sender_id', 'last.recipient_id', 'last.content', 'last.created_at', 'last.edited_at',
-          'last.deleted_at', 'last.client_id',
-        ])
-        .where('member.user_id', '=', user.id)
-        .where('member.last_message_id', 'is not', null);
-      if (beforeMessageId !== null) query = query.where('member.last_message_id', '<', beforeMessageId);
-      const rows = await query.orderBy('member.last_message_id', 'desc').limit(limit + 1).execute();
+      const rows = await inboxRows.all(db, user.id, beforeMessageId ?? Number.MAX_SAFE_INTEGER, limit + 1);
       const entries = rows.slice(0, limit).map((row): InboxEntry => {
         const peer: User = { id: row.peer_id, username: row.peer_username, email: row.peer_email };
         const nameOf = (id: number) => (id === user.id ? user.username : peer.username);

@@ -15,6 +15,9 @@ export interface NewMessage {
   at: number;
 }
 
+/** The two members of a conversation (the same user twice for one's own notes). */
+export type Members = readonly [User, User];
+
 export interface InsertResult {
   message: MessageRecord;
   /** True when the sender had already sent a message with this client id: that one is returned. */
@@ -30,6 +33,15 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       .select(['messages.id', 'messages.conversation_id', 'messages.sender_id', 'messages.recipient_id',
         'sender.username as sender_username', 'recipient.username as recipient_username',
         'messages.content', 'messages.created_at', 'messages.edited_at', 'messages.deleted_at', 'messages.client_id']);
+  }
+
+  /**
+   * A conversation's rows without the users joined in: whoever reads a conversation knows its two
+   * members already, and their usernames are filled in from those (see withUsernames).
+   */
+  function selectConversationRows() {
+    return db.selectFrom('messages')
+      .select(['id', 'conversation_id', 'sender_id', 'recipient_id', 'content', 'created_at', 'edited_at', 'deleted_at', 'client_id']);
   }
 
   // The send path and the history reads run these shapes on every request: built and compiled once.
@@ -52,16 +64,14 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       }))
       .where('conversation_id', '=', conversationId));
   const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
-  const oldestFirst = prepareQuery((conversationId: number, limit: number, offset: number) => selectMessages()
-    .where('messages.conversation_id', '=', conversationId).orderBy('messages.id', 'asc').limit(limit).offset(offset));
-  const newestFirst = prepareQuery((conversationId: number, limit: number, offset: number) => selectMessages()
-    .where('messages.conversation_id', '=', conversationId).orderBy('messages.id', 'desc').limit(limit).offset(offset));
-  const before = prepareQuery((conversationId: number, beforeId: number, limit: number) => selectMessages()
-    .where('messages.conversation_id', '=', conversationId).where('messages.id', '<', beforeId)
-    .orderBy('messages.id', 'desc').limit(limit));
-  const from = prepareQuery((conversationId: number, fromId: number, limit: number) => selectMessages()
-    .where('messages.conversation_id', '=', conversationId).where('messages.id', '>=', fromId)
-    .orderBy('messages.id', 'asc').limit(limit));
+  const oldestFirst = prepareQuery((conversationId: number, limit: number, offset: number) => selectConversationRows()
+    .where('conversation_id', '=', conversationId).orderBy('id', 'asc').limit(limit).offset(offset));
+  const newestFirst = prepareQuery((conversationId: number, limit: number, offset: number) => selectConversationRows()
+    .where('conversation_id', '=', conversationId).orderBy('id', 'desc').limit(limit).offset(offset));
+  const before = prepareQuery((conversationId: number, beforeId: number, limit: number) => selectConversationRows()
+    .where('conversation_id', '=', conversationId).where('id', '<', beforeId).orderBy('id', 'desc').limit(limit));
+  const from = prepareQuery((conversationId: number, fromId: number, limit: number) => selectConversationRows()
+    .where('conversation_id', '=', conversationId).where('id', '>=', fromId).orderBy('id', 'asc').limit(limit));
 
   /**
    * Counts a new message in the pair's conversation and answers its id, creating the conversation with
@@ -140,23 +150,23 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
      * Rows `offset .. offset+limit` of a conversation, oldest first. Pages in the newer half are read
      * from the newest end, so the last page costs what the first does.
      */
-    async pageOfConversation(conversationId: number, offset: number, limit: number, count: number): Promise<MessageRecord[]> {
-      if (offset <= count / 2) return oldestFirst.all(db, conversationId, limit, offset);
+    async pageOfConversation(conversationId: number, members: Members, offset: number, limit: number, count: number): Promise<MessageRecord[]> {
+      if (offset <= count / 2) return withUsernames(await oldestFirst.all(db, conversationId, limit, offset), members);
       const fromEnd = Math.max(0, count - offset - limit);
       const rows = await newestFirst.all(db, conversationId, Math.min(limit, count - offset), fromEnd);
-      return rows.reverse();
+      return withUsernames(rows.reverse(), members);
     },
 
     /** Up to `limit` messages older than `beforeId`, newest first, and whether more lie beyond. */
-    async sliceBefore(conversationId: number, beforeId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
+    async sliceBefore(conversationId: number, members: Members, beforeId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
       const rows = await before.all(db, conversationId, beforeId, limit + 1);
-      return { rows: rows.slice(0, limit), more: rows.length > limit };
+      return { rows: withUsernames(rows.slice(0, limit), members), more: rows.length > limit };
     },
 
     /** Up to `limit` messages from `fromId` on (inclusive), oldest first, and whether more lie beyond. */
-    async sliceFrom(conversationId: number, fromId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
+    async sliceFrom(conversationId: number, members: Members, fromId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
       const rows = await from.all(db, conversationId, fromId, limit + 1);
-      return { rows: rows.slice(0, limit), more: rows.length > limit };
+      return { rows: withUsernames(rows.slice(0, limit), members), more: rows.length > limit };
     },
 
     /** Whether the conversation has a message with an id at most `id`: one probe of the index. */
@@ -204,3 +214,10 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
 }
 
 export type MessagesRepository = ReturnType<typeof createMessagesRepository>;
+
+type ConversationRow = Omit<MessageRecord, 'sender_username' | 'recipient_username'>;
+
+function withUsernames(rows: readonly ConversationRow[], [a, b]: Members): MessageRecord[] {
+  const nameOf = (id: number) => (id === a.id ? a.username : b.username);
+  return rows.map((row) => ({ ...row, sender_username: nameOf(row.sender_id), recipient_username: nameOf(row.recipient_id) }));
+}

@@ -99,7 +99,7 @@ export function createMessagesService(deps: {
       const count = conversation?.message_count ?? 0;
       const window = pageWindow(request, count);
       const results = conversation && count > 0
-        ? await deps.messages.pageOfConversation(conversation.id, window.offset, window.limit, count)
+        ? await deps.messages.pageOfConversation(conversation.id, [caller, found.peer], window.offset, window.limit, count)
         : [];
       return { count, number: window.number, pages: window.pages, results };
     },
@@ -115,19 +115,20 @@ export function createMessagesService(deps: {
       if (!conversation || conversation.last_message_id === null) return { results: [], has_older: false, has_newer: false };
       const id = conversation.id;
       const lastId = conversation.last_message_id;
+      const members = [caller, found.peer] as const;
 
       if ('before' in cursor) {
-        const { rows, more } = await deps.messages.sliceBefore(id, cursor.before, limit);
+        const { rows, more } = await deps.messages.sliceBefore(id, members, cursor.before, limit);
         return { results: rows, has_older: more, has_newer: lastId >= cursor.before };
       }
       if ('after' in cursor) {
-        const { rows, more } = await deps.messages.sliceFrom(id, cursor.after + 1, limit);
+        const { rows, more } = await deps.messages.sliceFrom(id, members, cursor.after + 1, limit);
         return { results: rows, has_older: await deps.messages.hasMessageAtOrBefore(id, cursor.after), has_newer: more };
       }
       const olderCount = Math.floor(limit / 2);
       const [older, newer] = await Promise.all([
-        deps.messages.sliceBefore(id, cursor.around, olderCount),
-        deps.messages.sliceFrom(id, cursor.around, limit - olderCount),
+        deps.messages.sliceBefore(id, members, cursor.around, olderCount),
+        deps.messages.sliceFrom(id, members, cursor.around, limit - olderCount),
       ]);
       return {
         results: [...older.rows.reverse(), ...newer.rows],

@@ -1,4 +1,5 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { emailKey, isEmailLike, type User, usernameKey } from './user.js';
 
@@ -14,6 +15,22 @@ const PREFIX_END = '\u{10FFFF}';
 
 export function createUsersRepository(db: Kysely<DatabaseSchema>) {
   const columns = ['id', 'username', 'email'] as const;
+
+  // A send looks its recipient up, and the users list runs on every visit: built and compiled once.
+  const activeByUsername = prepareQuery((key: string) => db.selectFrom('users').select(columns)
+    .where('is_active', '=', 1).where('username_lower', '=', key));
+  const activeByEmail = prepareQuery((key: string) => db.selectFrom('users').select(columns)
+    .where('is_active', '=', 1).where('email_lower', '=', key));
+  const countAll = prepareQuery((excludeId: number) => listed(excludeId)
+    .select((eb) => eb.fn.countAll<number>().as('count')));
+  const countByPrefix = prepareQuery((excludeId: number, from: string, below: string) => listed(excludeId)
+    .where('username_lower', '>=', from).where('username_lower', '<', below)
+    .select((eb) => eb.fn.countAll<number>().as('count')));
+  const pageAll = prepareQuery((excludeId: number, limit: number, offset: number) => listed(excludeId)
+    .select(columns).orderBy('username_lower').limit(limit).offset(offset));
+  const pageByPrefix = prepareQuery((excludeId: number, from: string, below: string, limit: number, offset: number) =>
+    listed(excludeId).where('username_lower', '>=', from).where('username_lower', '<', below)
+      .select(columns).orderBy('username_lower').limit(limit).offset(offset));
 
   return {
     async insert(user: NewUser): Promise<User> {
@@ -44,8 +61,12 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
     },
 
     /** An active user by username or email (an identifier with '@' is an email). */
-    findActiveByIdentifier(identifier: string): Promise<User | undefined> {
-      return activeByIdentifier(identifier).select(columns).executeTakeFirst();
+    async findActiveByIdentifier(identifier: string): Promise<User | undefined> {
+      // No name holds a NUL, and PostgreSQL refuses to compare text with one: such a lookup matches nobody.
+      if (identifier.includes('\0')) return undefined;
+      return isEmailLike(identifier)
+        ? activeByEmail.first(db, emailKey(identifier))
+        : activeByUsername.first(db, usernameKey(identifier));
     },
 
     /** The same lookup with the password hash, for logging in. */
@@ -77,17 +98,25 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
       await db.updateTable('users').set({ is_active: 1 }).where('id', '=', userId).execute();
     },
 
-    /** How many users `listed` holds; `pageListed` gives them by username. */
+    /**
+     * How many active users other than `excludeId`, less those it blocked, have a username starting
+     * with `prefix` (any, when empty); `pageListed` gives them by username.
+     */
     async countListed(excludeId: number, prefix: string): Promise<number> {
-      const row = await listed(excludeId, prefix)
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .executeTakeFirstOrThrow();
-      return Number(row.count);
+      const range = prefixRange(prefix);
+      if (range === null) return 0;
+      const row = range.from === ''
+        ? await countAll.first(db, excludeId)
+        : await countByPrefix.first(db, excludeId, range.from, range.below);
+      return Number(row!.count);
     },
 
-    pageListed(excludeId: number, prefix: string, offset: number, limit: number): Promise<User[]> {
-      return listed(excludeId, prefix).select(columns)
-        .orderBy('username_lower').limit(limit).offset(offset).execute();
+    async pageListed(excludeId: number, prefix: string, offset: number, limit: number): Promise<User[]> {
+      const range = prefixRange(prefix);
+      if (range === null) return [];
+      return range.from === ''
+        ? pageAll.all(db, excludeId, limit, offset)
+        : pageByPrefix.all(db, excludeId, range.from, range.below, limit, offset);
     },
   };
 
@@ -96,14 +125,20 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
   }
 
   /** Active users other than the caller, less those the caller blocked. */
-  function listed(excludeId: number, prefix: string) {
-    let query = db.selectFrom('users').where('is_active', '=', 1).where('id', '!=', excludeId)
+  function listed(excludeId: number) {
+    return db.selectFrom('users').where('is_active', '=', 1).where('id', '!=', excludeId)
       .where('id', 'not in', db.selectFrom('blocks').select('blocked_id').where('blocker_id', '=', excludeId));
-    if (prefix.includes('\0')) return query.where(sql<boolean>`false`);
-    const key = usernameKey(prefix);
-    if (key) query = query.where('username_lower', '>=', key).where('username_lower', '<', key + PREFIX_END);
-    return query;
   }
+}
+
+/**
+ * The range of lower-cased usernames that start with `prefix`: from the prefix's key up to that key
+ * followed by the highest code point. `from` is empty for no prefix; null when nothing can match.
+ */
+function prefixRange(prefix: string): { from: string; below: string } | null {
+  if (prefix.includes('\0')) return null;
+  const from = usernameKey(prefix);
+  return { from, below: from + PREFIX_END };
 }
 
 export type UsersRepository = ReturnType<typeof createUsersRepository>;
