@@ -1,5 +1,6 @@
 /** The tables `npm run bench` ends with: medians over the rounds, ratios, targets. */
 import type { LoadFigures } from './http-load.js';
+import type { InstancesFigures } from './instances-phase.js';
 import type { ScaleFigure } from './scale-check.js';
 import { fixed, median, table } from './statistics.js';
 import type { ThroughputFigures } from './throughput-phase.js';
@@ -76,6 +77,26 @@ export function printScale(label: string, smallMessages: number, largeMessages: 
         fixed(ratio, 2),
         figure.flatTarget ? `≤ ${FLAT_COST_TARGET}×` : '',
         figure.flatTarget ? verdict(ratio, FLAT_COST_TARGET) : '',
+      ];
+    }),
+  ));
+}
+
+export function printInstances(label: string, figures: readonly InstancesFigures[], rounds: number, connections: number, seconds: number): void {
+  console.log(`\n### ${label}: one instance or two sharing the database, ${connections} connections in all, ${seconds} s a run, median of ${rounds} round(s)`);
+  console.log('With two, half the connections go to each; their latencies are the worse instance\'s; CPU is both instances\' together.\n');
+  console.log(table(
+    ['workload', 'one: req/s', 'p50 / p99 ms', 'CPU', 'two: req/s', 'p50 / p99 ms', 'CPU', 'two / one', 'failures'],
+    figures.map((figure) => {
+      const one = medianOf(figure.one, (f) => f.rate);
+      const two = medianOf(figure.two, (f) => f.rate);
+      const latency = (runs: readonly LoadFigures[]) => `${fixed(medianOf(runs, (f) => f.p50))} / ${fixed(medianOf(runs, (f) => f.p99))}`;
+      return [
+        figure.name,
+        fixed(one, 0), latency(figure.one), fixed(medianOf(figure.one, (f) => f.serverCores), 2),
+        fixed(two, 0), latency(figure.two), fixed(medianOf(figure.two, (f) => f.serverCores), 2),
+        fixed(two / one, 2),
+        failuresOf([...figure.one, ...figure.two]),
       ];
     }),
   ));

@@ -14,7 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { type BenchDatabase, copySqliteDatabase, createFilledDatabase, type DatabaseKind, type FillContext } from './bench-database.js';
 import { type ChildServer, killChildServers } from './child-server.js';
-import { printScale, printThroughput } from './http-bench-report.js';
+import { printInstances, printScale, printThroughput } from './http-bench-report.js';
+import { type InstancesFigures, runInstancesPhase } from './instances-phase.js';
 import { hashUserPasswords } from './password-hashes.js';
 import { runScaleCheck, type ScaleFigure } from './scale-check.js';
 import { startService } from './service-process.js';
@@ -36,6 +37,8 @@ const { values: args } = parseArgs({
     'scale-small': { type: 'string', default: '10000' },
     'scale-large': { type: 'string', default: '1000000' },
     'scale-requests': { type: 'string', default: '200' },
+    instances: { type: 'boolean', default: false },
+    'instances-only': { type: 'boolean', default: false },
     databases: { type: 'string' },
     'sqlite-dir': { type: 'string', default: os.tmpdir() },
     'log-level': { type: 'string', default: 'warn' },
@@ -56,6 +59,8 @@ if (args.help) {
   --scale               also the flat-cost check: a small and a large database, sequential requests
   --scale-only          only the flat-cost check
   --scale-small M, --scale-large M, --scale-requests N   its sizes (10000, 1000000) and requests each (200)
+  --instances           also one instance against two sharing the database (history page and sends)
+  --instances-only      only that
   --databases LIST      sqlite,postgres (default: sqlite, and postgres when DATABASE_URL names one)
   --sqlite-dir DIR      where the temporary SQLite files go (${os.tmpdir()})
   --log-level L         LOG_LEVEL of the service (warn)
@@ -84,7 +89,8 @@ const options = {
   senders: wholeNumber('senders', 1),
   stormConnections: wholeNumber('storm-connections', 1),
   scale: (args.scale as boolean) || (args['scale-only'] as boolean),
-  throughput: !(args['scale-only'] as boolean),
+  instances: (args.instances as boolean) || (args['instances-only'] as boolean),
+  throughput: !(args['scale-only'] as boolean) && !(args['instances-only'] as boolean),
   scaleSmall: wholeNumber('scale-small', 1),
   scaleLarge: wholeNumber('scale-large', 1),
   scaleRequests: wholeNumber('scale-requests', 1),
@@ -187,6 +193,19 @@ async function scaleOn(kind: DatabaseKind, context: FillContext): Promise<ScaleF
   }
 }
 
+async function instancesOn(kind: DatabaseKind, context: FillContext): Promise<InstancesFigures[]> {
+  const database = await filled(kind, options.messages, context);
+  const first = await started(`${kind}, instance 1 of 2`, database, true);
+  const second = await started(`${kind}, instance 2 of 2`, database, true);
+  try {
+    return await runInstancesPhase(first, second, { ...options, log: (line) => log(`${LABELS[kind]}, two instances: ${line}`) });
+  } finally {
+    await stopped(first);
+    await stopped(second);
+    await removeDatabase(database);
+  }
+}
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const loadAtStart = loadAverage();
@@ -200,12 +219,17 @@ async function main(): Promise<void> {
 
   const throughput: { kind: DatabaseKind; figures: ThroughputFigures }[] = [];
   if (options.throughput) for (const kind of kinds) throughput.push({ kind, figures: await throughputOn(kind, context) });
+  const instances: { kind: DatabaseKind; figures: InstancesFigures[] }[] = [];
+  if (options.instances) for (const kind of kinds) instances.push({ kind, figures: await instancesOn(kind, context) });
   const scale: { kind: DatabaseKind; figures: ScaleFigure[] }[] = [];
   if (options.scale) for (const kind of kinds) scale.push({ kind, figures: await scaleOn(kind, context) });
 
   console.log(`\n## Results (${options.users} users${options.throughput ? `; throughput on ${options.messages} messages` : ''})`);
   for (const { kind, figures } of throughput) {
     printThroughput(LABELS[kind], figures, options.rounds, options.connections, options.seconds);
+  }
+  for (const { kind, figures } of instances) {
+    printInstances(LABELS[kind], figures, options.rounds, options.connections, options.seconds);
   }
   for (const { kind, figures } of scale) printScale(LABELS[kind], options.scaleSmall, options.scaleLarge, options.scaleRequests, figures);
   console.log(`\nmachine: ${machineDescription()}`);
