@@ -103,6 +103,7 @@ for (const name of options.databases) {
   if (name !== 'sqlite' && name !== 'postgres') throw new Error(`--databases: unknown database "${name}" (sqlite, postgres)`);
   if (name === 'postgres' && !postgresUrl) throw new Error('--databases postgres needs DATABASE_URL=postgres://...');
 }
+if (options.instances && options.connections < 2) throw new Error('--instances needs --connections 2 or more (half go to each instance)');
 const kinds = options.databases as DatabaseKind[];
 const LABELS: Record<DatabaseKind, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 

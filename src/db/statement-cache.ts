@@ -31,7 +31,9 @@ export function withStatementCache(connection: SQLite.Database, maxStatements = 
  * The statement with its rows fetched as arrays and made into objects here. better-sqlite3 builds
  * each row object through V8's C++ API, a property at a time, which costs more than reading the row:
  * a page of ten messages takes twice as long as objects than as arrays mapped in JavaScript.
- * Columns sharing a name keep the last, as better-sqlite3's own objects do.
+ * Columns sharing a name keep the last, as better-sqlite3's own objects do. The names are read once,
+ * when the statement is prepared: a cached `select *` would keep them across a schema change, so
+ * queries name their columns.
  */
 function rowsBuiltInJavaScript(statement: SQLite.Statement): SqliteStatement {
   if (!statement.reader) return statement;

@@ -47,6 +47,7 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
       .where(`peer.${key}`, '=', identifier));
   }
   const peerByUsername = peerWithConversation('username_lower');
+  const peerByEmail = peerWithConversation('email_lower');
   // The first inbox page reads below the highest possible id, so that one shape serves every page.
   const inboxRows = prepareQuery((userId: number, beforeMessageId: number, limit: number) => db
     .selectFrom('conversation_members as member')
@@ -66,7 +67,6 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
     .where('member.last_message_id', '<', beforeMessageId)
     .orderBy('member.last_message_id', 'desc')
     .limit(limit));
-  const peerByEmail = peerWithConversation('email_lower');
 
   return {
     /**
