@@ -12,12 +12,21 @@ export const FieldErrors = Type.Record(Type.String(), Type.Array(Type.String()),
   examples: [{ content: ['This field may not be blank.'] }],
 });
 
+/**
+ * A string or null, written as `type: ['string', 'null']` rather than as a union: the response
+ * serializer settles a union by running a validator on every value, and this by a null check.
+ * OpenAPI 3.0 shows it as `nullable: true`.
+ */
+export function NullableString(options: Record<string, unknown> = {}) {
+  return Type.Unsafe<string | null>({ ...options, type: ['string', 'null'] });
+}
+
 /** DRF's page-number pagination envelope around a list of `item`. */
 export function PageOf<T extends Parameters<typeof Type.Array>[0]>(item: T, title: string) {
   return Type.Object({
     count: Type.Integer({ description: 'Total number of items across all pages.' }),
-    next: Type.Union([Type.String(), Type.Null()], { description: 'Absolute URL of the next page, or null.' }),
-    previous: Type.Union([Type.String(), Type.Null()], { description: 'Absolute URL of the previous page, or null.' }),
+    next: NullableString({ description: 'Absolute URL of the next page, or null.' }),
+    previous: NullableString({ description: 'Absolute URL of the previous page, or null.' }),
     results: Type.Array(item),
   }, { title });
 }

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { NullableString } from '../../http/common.schemas.js';
 import { MessageSchema } from '../messages/messages.schemas.js';
 import { UserSchema } from '../users/users.schemas.js';
 
@@ -23,7 +24,7 @@ export const InboxEntrySchema = Type.Object({
 }, { title: 'InboxEntry' });
 
 export const InboxPageSchema = Type.Object({
-  next: Type.Union([Type.String(), Type.Null()], { description: 'Absolute URL of the next page, or null.' }),
+  next: NullableString({ description: 'Absolute URL of the next page, or null.' }),
   results: Type.Array(InboxEntrySchema),
 }, { title: 'Inbox' });
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { PageOf } from '../../http/common.schemas.js';
+import { NullableString, PageOf } from '../../http/common.schemas.js';
 
 export const MESSAGE_MAX_LENGTH = 10_000;
 
@@ -14,8 +14,8 @@ export const MessageSchema = Type.Object({
   recipient_username: Type.String(),
   content: Type.String({ description: 'Empty once the message is deleted.' }),
   timestamp: Type.String({ format: 'date-time', description: 'When it was sent (UTC).' }),
-  edited_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  client_id: Type.Union([Type.String(), Type.Null()], { description: 'The idempotency key it was sent with, if any.' }),
+  edited_at: NullableString({ format: 'date-time' }),
+  client_id: NullableString({ description: 'The idempotency key it was sent with, if any.' }),
   deleted: Type.Boolean({ description: 'A deleted message stays in the history as a tombstone: no content.' }),
   conversation: Type.Integer({ description: 'The conversation id (one conversation per pair of users).' }),
 }, {
