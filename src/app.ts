@@ -81,7 +81,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const metrics = createMetrics();
   const messages = createMessagesRepository(database.db, database.dialect === 'sqlite' && config.groupCommit
     ? groupCommit(database.db, { maxWaitMs: GROUP_COMMIT_WAIT_MS, maxBatch: GROUP_COMMIT_MAX_BATCH, onBatch: metrics.observeGroupCommitBatch })
-    : transactionPerUnit(database.db));
+    : transactionPerUnit(database.db), database.dialect);
   const bus: Bus = config.redisUrl ? createRedisBus(config.redisUrl, app.log, config.redisPrefix) : createLocalBus();
   app.addHook('onClose', () => bus.close());
   const hub = createHub(bus, { maxBufferedBytes: config.wsMaxBufferedBytes });

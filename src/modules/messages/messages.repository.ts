@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Dialect } from '../../db/database.js';
 import { uniqueViolation } from '../../db/constraint-violation.js';
 import { type TransactionRunner, transactionPerUnit } from '../../db/group-commit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
@@ -24,8 +25,12 @@ export interface InsertResult {
   replayed: boolean;
 }
 
-/** `transactions` runs each send's writes; with SQLite it group-commits concurrent sends. */
-export function createMessagesRepository(db: Kysely<DatabaseSchema>, transactions: TransactionRunner = transactionPerUnit(db)) {
+/**
+ * `transactions` runs each send's writes; with SQLite it group-commits concurrent sends. On
+ * PostgreSQL a send to an existing conversation is one statement instead (one round trip).
+ */
+export function createMessagesRepository(db: Kysely<DatabaseSchema>, transactions: TransactionRunner = transactionPerUnit(db),
+  dialect: Dialect = 'sqlite') {
   function selectMessages() {
     return db.selectFrom('messages')
       .innerJoin('users as sender', 'sender.id', 'messages.sender_id')
@@ -63,6 +68,44 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
         unread_count: eb('unread_count', '+', eb.case().when('user_id', '=', recipientId).then(unreadIncrement).else(0).end()),
       }))
       .where('conversation_id', '=', conversationId));
+  /**
+   * PostgreSQL: what countInConversation, insertMessage, setLastMessage and advanceMembers do, as one
+   * statement, for a conversation that exists (none: no row). The update locks the conversation row
+   * and draws the message's id in its SET; an update that had to wait for the lock, or found the row
+   * changed since its snapshot, evaluates its SET again once it holds the lock, drawing a newer id.
+   * So, as with the separate statements, a conversation's messages commit in id order.
+   */
+  const sendToConversation = prepareQuery((low: number, high: number, senderId: number, recipientId: number, content: string,
+    at: number, clientId: string | null, unreadIncrement: number) => db
+    .with('counted', (cte) => cte.updateTable('conversations')
+      .set((eb) => ({
+        message_count: eb('message_count', '+', 1),
+        updated_at: at,
+        last_message_id: sql<number>`nextval(pg_get_serial_sequence('messages', 'id'))`,
+      }))
+      .where('user_low_id', '=', low).where('user_high_id', '=', high)
+      .returning(['id', 'last_message_id']))
+    .with('inserted', (cte) => cte.insertInto('messages')
+      .columns(['id', 'conversation_id', 'sender_id', 'recipient_id', 'content', 'created_at', 'client_id'])
+      .expression((eb) => eb.selectFrom('counted').select([
+        'counted.last_message_id', 'counted.id',
+        // Typed, as parameters in a select list otherwise arrive as text.
+        sql<number>`${senderId}::bigint`.as('sender_id'),
+        sql<number>`${recipientId}::bigint`.as('recipient_id'),
+        sql<string>`${content}::text`.as('content'),
+        sql<number>`${at}::bigint`.as('created_at'),
+        sql<string | null>`${clientId}::text`.as('client_id'),
+      ]))
+      .returning(['id', 'conversation_id']))
+    .with('advanced', (cte) => cte.updateTable('conversation_members')
+      .from('inserted')
+      .set((eb) => ({
+        last_message_id: eb.ref('inserted.id'),
+        hidden: 0,
+        unread_count: eb('unread_count', '+', eb.case().when('user_id', '=', recipientId).then(unreadIncrement).else(0).end()),
+      }))
+      .whereRef('conversation_members.conversation_id', '=', 'inserted.conversation_id'))
+    .selectFrom('inserted').select(['inserted.id', 'inserted.conversation_id']));
   const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
   const oldestFirst = prepareQuery((conversationId: number, limit: number, offset: number) => selectConversationRows()
     .where('conversation_id', '=', conversationId).orderBy('id', 'asc').limit(limit).offset(offset));
@@ -98,6 +141,16 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
     return id;
   }
 
+  /** PostgreSQL, to an existing conversation: the send in one round trip; otherwise undefined. */
+  async function sendInOneStatement(message: NewMessage): Promise<{ id: number; conversationId: number } | undefined> {
+    if (dialect !== 'postgres') return undefined;
+    const [low, high] = orderedPair(message.sender.id, message.recipient.id);
+    const unreadIncrement = message.recipient.id === message.sender.id ? 0 : 1;
+    const row = await sendToConversation.first(db, low, high, message.sender.id, message.recipient.id, message.content,
+      message.at, message.clientId, unreadIncrement);
+    return row && { id: row.id, conversationId: row.conversation_id };
+  }
+
   return {
     /**
      * Stores a message and keeps its conversation's counters in the same transaction. A repeated
@@ -105,7 +158,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
      */
     async insert(message: NewMessage): Promise<InsertResult> {
       try {
-        const { id, conversationId } = await transactions.run(async (trx) => {
+        const { id, conversationId } = await sendInOneStatement(message) ?? await transactions.run(async (trx) => {
           const conversationId = await countInConversation(trx, message.sender.id, message.recipient.id, message.at);
           const { id } = (await insertMessage.first(trx, conversationId, message.sender.id, message.recipient.id,
             message.content, message.at, message.clientId))!;
