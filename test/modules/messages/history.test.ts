@@ -280,4 +280,16 @@ describeEachDatabase('conversation history by message id', (kind) => {
     assert.equal(res.statusCode, 403);
     assert.deepEqual(res.json(), { detail: 'Authentication credentials were not provided.' });
   });
+  test('a conversation with oneself reads back in both forms, named after its one member', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    const sent: Message[] = [];
+    for (let i = 0; i < 3; i += 1) sent.push((await alice.post('/messages/', { recipient: 'alice', content: `note ${i}` })).json());
+    assert.equal((sent[0] as unknown as { recipient_username: string }).recipient_username, 'alice');
+    const paged = await alice.get('/list-messages/alice/');
+    assert.equal(paged.statusCode, 200, paged.body);
+    assert.deepEqual(paged.json().results, sent);
+    const keyset = await alice.get(`/list-messages/alice/?before=${sent[2].id + 1}`);
+    assert.deepEqual(keyset.json().results, [...sent].reverse());
+  });
 });
