@@ -71,9 +71,12 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
   /**
    * PostgreSQL: what countInConversation, insertMessage, setLastMessage and advanceMembers do, as one
    * statement, for a conversation that exists (none: no row). The update locks the conversation row
-   * and draws the message's id in its SET; an update that had to wait for the lock, or found the row
-   * changed since its snapshot, evaluates its SET again once it holds the lock, drawing a newer id.
-   * So, as with the separate statements, a conversation's messages commit in id order.
+   * and draws the message's id in its SET. Under READ COMMITTED (run alone, never in a stricter
+   * transaction), an update that finds the row changed by a transaction that committed after its
+   * snapshot, whether it waited for that one or not, evaluates its SET again on the newest version,
+   * drawing a newer id (the first one is left as a gap). So, as with the separate statements, a
+   * conversation's messages commit in id order. This relies on nothing else locking conversation rows
+   * (SELECT ... FOR UPDATE) before drawing a message id.
    */
   const sendToConversation = prepareQuery((low: number, high: number, senderId: number, recipientId: number, content: string,
     at: number, clientId: string | null, unreadIncrement: number) => db
