@@ -8,9 +8,9 @@ import {
   ConversationPage, ConversationQuery, EditMessageBody, HISTORY_DEFAULT_LIMIT, HistorySlice, MessageIdParams, MessageSchema,
   MessagesPage, RecipientParams, SendMessageBody, SendMessageHeaders,
 } from './messages.schemas.js';
+import type { MessagesService } from './messages.service.js';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-import type { MessagesService } from './messages.service.js';
 
 const RecipientNotFound = Type.Object({ error: Type.String(), recipient: Type.Array(Type.String()) }, {
   title: 'RecipientNotFound',
