@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { MessageRecord } from '../messages/message.js';
-import { emailKey, isEmailLike, type User, usernameKey } from '../users/user.js';
+import { type IdentifierColumn, identifierLookup, type User } from '../users/user.js';
 
 export interface ConversationSummary {
   readonly id: number;
@@ -36,7 +36,7 @@ export function orderedPair(a: number, b: number): [low: number, high: number] {
 }
 
 export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
-  function peerWithConversation(key: 'username_lower' | 'email_lower') {
+  function peerWithConversation(key: IdentifierColumn) {
     return prepareQuery((callerId: number, identifier: string) => db.selectFrom('users as peer')
       .leftJoin('conversations as conversation', (join) => join
         .on('conversation.user_low_id', '=', sql<number>`case when peer.id < ${callerId} then peer.id else ${callerId} end`)
@@ -46,8 +46,7 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
       .where('peer.is_active', '=', 1)
       .where(`peer.${key}`, '=', identifier));
   }
-  const peerByUsername = peerWithConversation('username_lower');
-  const peerByEmail = peerWithConversation('email_lower');
+  const peerByColumn = { username_lower: peerWithConversation('username_lower'), email_lower: peerWithConversation('email_lower') };
   // The first inbox page reads below the highest possible id, so that one shape serves every page.
   const inboxRows = prepareQuery((userId: number, beforeMessageId: number, limit: number) => db
     .selectFrom('conversation_members as member')
@@ -74,11 +73,9 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
      * what every request naming a peer needs, in one query.
      */
     async findPeer(callerId: number, identifier: string): Promise<PeerConversation | undefined> {
-      // No name holds a NUL, and PostgreSQL refuses to compare text with one: such a lookup matches nobody.
-      if (identifier.includes('\0')) return undefined;
-      const row = isEmailLike(identifier)
-        ? await peerByEmail.first(db, callerId, emailKey(identifier))
-        : await peerByUsername.first(db, callerId, usernameKey(identifier));
+      const lookup = identifierLookup(identifier);
+      if (lookup === null) return undefined;
+      const row = await peerByColumn[lookup.column].first(db, callerId, lookup.key);
       if (!row) return undefined;
       return {
         peer: { id: row.id, username: row.username, email: row.email },

@@ -18,3 +18,16 @@ export function emailKey(email: string): string {
 export function isEmailLike(identifier: string): boolean {
   return identifier.includes('@');
 }
+
+export type IdentifierColumn = 'username_lower' | 'email_lower';
+
+/**
+ * The unique column a username or email is looked up by, and its key there. Null when it can name
+ * nobody: no name holds a NUL, and PostgreSQL refuses to compare text with one.
+ */
+export function identifierLookup(identifier: string): { column: IdentifierColumn; key: string } | null {
+  if (identifier.includes('\0')) return null;
+  return isEmailLike(identifier)
+    ? { column: 'email_lower', key: emailKey(identifier) }
+    : { column: 'username_lower', key: usernameKey(identifier) };
+}

@@ -1,7 +1,7 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
-import { emailKey, isEmailLike, type User, usernameKey } from './user.js';
+import { emailKey, type IdentifierColumn, identifierLookup, type User, usernameKey } from './user.js';
 
 export interface NewUser {
   username: string;
@@ -17,10 +17,9 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
   const columns = ['id', 'username', 'email'] as const;
 
   // A send looks its recipient up, and the users list runs on every visit: built and compiled once.
-  const activeByUsername = prepareQuery((key: string) => db.selectFrom('users').select(columns)
-    .where('is_active', '=', 1).where('username_lower', '=', key));
-  const activeByEmail = prepareQuery((key: string) => db.selectFrom('users').select(columns)
-    .where('is_active', '=', 1).where('email_lower', '=', key));
+  const activeBy = (column: IdentifierColumn) => prepareQuery((key: string) => db.selectFrom('users').select(columns)
+    .where('is_active', '=', 1).where(column, '=', key));
+  const activeByColumn = { username_lower: activeBy('username_lower'), email_lower: activeBy('email_lower') };
   const countAll = prepareQuery((excludeId: number) => listed(excludeId)
     .select((eb) => eb.fn.countAll<number>().as('count')));
   const countByPrefix = prepareQuery((excludeId: number, from: string, below: string) => listed(excludeId)
@@ -62,11 +61,8 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
 
     /** An active user by username or email (an identifier with '@' is an email). */
     async findActiveByIdentifier(identifier: string): Promise<User | undefined> {
-      // No name holds a NUL, and PostgreSQL refuses to compare text with one: such a lookup matches nobody.
-      if (identifier.includes('\0')) return undefined;
-      return isEmailLike(identifier)
-        ? activeByEmail.first(db, emailKey(identifier))
-        : activeByUsername.first(db, usernameKey(identifier));
+      const lookup = identifierLookup(identifier);
+      return lookup === null ? undefined : activeByColumn[lookup.column].first(db, lookup.key);
     },
 
     /** The same lookup with the password hash, for logging in. */
@@ -146,9 +142,6 @@ export type UsersRepository = ReturnType<typeof createUsersRepository>;
 type UsersQuery = SelectQueryBuilder<DatabaseSchema, 'users', object>;
 
 function byIdentifier(query: UsersQuery, identifier: string): UsersQuery {
-  // No name holds a NUL, and PostgreSQL refuses to compare text with one: such a lookup matches nobody.
-  if (identifier.includes('\0')) return query.where(sql<boolean>`false`);
-  return isEmailLike(identifier)
-    ? query.where('email_lower', '=', emailKey(identifier))
-    : query.where('username_lower', '=', usernameKey(identifier));
+  const lookup = identifierLookup(identifier);
+  return lookup === null ? query.where(sql<boolean>`false`) : query.where(lookup.column, '=', lookup.key);
 }
