@@ -1,12 +1,14 @@
-import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator, sql } from 'kysely';
 import type { Database } from './database.js';
 import * as initial from './migrations/0001_initial.js';
 import * as inboxBlocksTokens from './migrations/0002_inbox_blocks_tokens.js';
+import * as activeUserCount from './migrations/0003_active_user_count.js';
 
 /** Every migration in order; each receives the dialect so one file can serve both databases. */
 const MIGRATIONS = {
   '0001_initial': initial,
   '0002_inbox_blocks_tokens': inboxBlocksTokens,
+  '0003_active_user_count': activeUserCount,
 } as const;
 
 class ListedMigrationProvider implements MigrationProvider {
@@ -23,13 +25,24 @@ class ListedMigrationProvider implements MigrationProvider {
 
 /** Brings the schema to the latest version; throws with the failing migration's error. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
+  return applied(await (await migratorOf(database)).migrateToLatest());
+}
+
+/** Brings the schema up to the named migration, for upgrading a database step by step. */
+export async function migrateUpTo(database: Database, name: keyof typeof MIGRATIONS): Promise<string[]> {
+  return applied(await (await migratorOf(database)).migrateTo(name));
+}
+
+async function migratorOf(database: Database): Promise<Migrator> {
   // Kysely looks for its bookkeeping tables in every schema unless told which one: with another schema
   // in the same PostgreSQL database holding them, it would skip creating its own.
   const migrationTableSchema = database.dialect === 'postgres'
     ? (await sql<{ name: string }>`select current_schema() as name`.execute(database.db)).rows[0].name
     : undefined;
-  const migrator = new Migrator({ db: database.db, provider: new ListedMigrationProvider(database), migrationTableSchema });
-  const { error, results } = await migrator.migrateToLatest();
+  return new Migrator({ db: database.db, provider: new ListedMigrationProvider(database), migrationTableSchema });
+}
+
+function applied({ error, results }: MigrationResultSet): string[] {
   if (error) throw error;
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }

@@ -67,6 +67,12 @@ export interface ApiTokensTable {
   created_at: EpochMillis;
 }
 
+/** One row (id 1): how many users are active, kept by triggers on users. */
+export interface UserTotalsTable {
+  id: number;
+  active_users: number;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   sessions: SessionsTable;
@@ -75,4 +81,5 @@ export interface DatabaseSchema {
   messages: MessagesTable;
   blocks: BlocksTable;
   api_tokens: ApiTokensTable;
+  user_totals: UserTotalsTable;
 }

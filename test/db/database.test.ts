@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
+import { migrateToLatest, migrateUpTo } from '../../src/db/migrate.js';
 import { createTestDatabase, describeEachDatabase, whileNoSchemaIsDropped } from '../helpers/databases.js';
+import { assertDatabaseConsistent } from '../helpers/invariants.js';
 
 const run = promisify(execFile);
 
@@ -26,7 +27,7 @@ test('npm run migrate creates the schema at DATABASE_URL and then has nothing to
   const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'messaging-migrate-')), 'db.sqlite3')}`;
   const env = { ...process.env, DATABASE_URL: url, SECRET_KEY: 'k' };
   const first = await run(process.execPath, ['--import', 'tsx', 'src/migrate.ts'], { env });
-  assert.match(first.stdout, /Applied: 0001_initial, 0002_inbox_blocks_tokens/);
+  assert.match(first.stdout, /Applied: 0001_initial, 0002_inbox_blocks_tokens, 0003_active_user_count/);
   const second = await run(process.execPath, ['--import', 'tsx', 'src/migrate.ts'], { env });
   assert.match(second.stdout, /Already up to date/);
 });
@@ -36,7 +37,24 @@ describeEachDatabase('migrations', (kind) => {
     const testDatabase = await createTestDatabase(kind);
     t.after(() => testDatabase.drop());
     const migrate = () => whileNoSchemaIsDropped(kind, () => migrateToLatest(testDatabase.database));
-    assert.deepEqual(await migrate(), ['0001_initial', '0002_inbox_blocks_tokens']);
+    assert.deepEqual(await migrate(), ['0001_initial', '0002_inbox_blocks_tokens', '0003_active_user_count']);
     assert.deepEqual(await migrate(), []);
+  });
+
+  test('the active-user total starts from the users a database already holds', async (t) => {
+    const testDatabase = await createTestDatabase(kind);
+    t.after(() => testDatabase.drop());
+    const { database } = testDatabase;
+    await whileNoSchemaIsDropped(kind, () => migrateUpTo(database, '0002_inbox_blocks_tokens'));
+    const user = (name: string, active: number) => ({
+      username: name, username_lower: name, email: `${name}@example.com`, email_lower: `${name}@example.com`,
+      password_hash: 'x', is_active: active, date_joined: 0,
+    });
+    await database.db.insertInto('users').values([user('a', 1), user('b', 0), user('c', 1)]).execute();
+    assert.deepEqual(await whileNoSchemaIsDropped(kind, () => migrateToLatest(database)), ['0003_active_user_count']);
+    const total = await database.db.selectFrom('user_totals').select('active_users').executeTakeFirstOrThrow();
+    assert.equal(Number(total.active_users), 2);
+    await database.db.insertInto('users').values(user('d', 1)).execute();
+    await assertDatabaseConsistent(database.db);
   });
 });

@@ -57,6 +57,10 @@ const INVARIANTS: Record<string, string> = {
     union all select 'token', user_id from api_tokens where user_id not in (select id from users)
     union all select 'block', blocker_id from blocks
       where blocker_id not in (select id from users) or blocked_id not in (select id from users)`,
+  'the kept total of active users is one row counting exactly the active users': `
+    select t.active_users, (select count(*) from users where is_active = 1) as actual from user_totals t
+    where t.active_users <> (select count(*) from users where is_active = 1)
+    union all select count(*), null from user_totals having count(*) <> 1`,
 };
 
 /** Fails naming every invariant that does not hold, with the first rows that break it. */

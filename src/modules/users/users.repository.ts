@@ -20,8 +20,17 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
   const activeBy = (column: IdentifierColumn) => prepareQuery((key: string) => db.selectFrom('users').select(columns)
     .where('is_active', '=', 1).where(column, '=', key));
   const activeByColumn = { username_lower: activeBy('username_lower'), email_lower: activeBy('email_lower') };
-  const countAll = prepareQuery((excludeId: number) => listed(excludeId)
-    .select((eb) => eb.fn.countAll<number>().as('count')));
+  // The whole list's count without counting every active user: the kept total, less the caller and
+  // the active users they blocked (a block of oneself cannot be made, but would not count twice).
+  const countAll = prepareQuery((excludeId: number) => db.selectFrom('user_totals')
+    .select((eb) => eb(eb('active_users', '-',
+      eb.selectFrom('users').select((inner) => inner.fn.countAll<number>().as('n'))
+        .where('id', '=', excludeId).where('is_active', '=', 1)), '-',
+    eb.selectFrom('blocks').innerJoin('users', 'users.id', 'blocks.blocked_id')
+      .select((inner) => inner.fn.countAll<number>().as('n'))
+      .where('blocks.blocker_id', '=', excludeId).where('blocks.blocked_id', '!=', excludeId)
+      .where('users.is_active', '=', 1)).as('count'))
+    .where('id', '=', 1));
   const countByPrefix = prepareQuery((excludeId: number, from: string, below: string) => listed(excludeId)
     .where('username_lower', '>=', from).where('username_lower', '<', below)
     .select((eb) => eb.fn.countAll<number>().as('count')));

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { createAccountsService } from '../../../src/modules/users/accounts.service.js';
+import { createUsersRepository } from '../../../src/modules/users/users.repository.js';
 import { buildTestApp } from '../../helpers/app.js';
 import { TestClient, register, signUp, type UserInfo } from '../../helpers/client.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
+import { assertDatabaseConsistent } from '../../helpers/invariants.js';
 
 const INVALID_PAGE = { detail: 'Invalid page.' };
 // app.inject sends "Host: localhost:80"; as an origin that is http://localhost.
@@ -70,6 +73,42 @@ describeEachDatabase('GET /users-list/', (kind) => {
     const res = await alice.get('/users-list/');
     assert.equal(res.json().count, 1);
     assert.deepEqual(usernames(res), ['carol']);
+  });
+
+  test('the count follows registrations, deactivations, reactivations, deletions and blocks', async (t) => {
+    const testApp = await buildTestApp(t, kind);
+    const { app, testDatabase } = testApp;
+    const { db } = testDatabase.database;
+    const accounts = createAccountsService({ users: createUsersRepository(db) });
+    const alice = await signUp(app, 'alice');
+    const count = async () => {
+      const res = await alice.get('/users-list/?page_size=1');
+      assert.equal(res.statusCode, 200);
+      return res.json().count as number;
+    };
+    assert.equal(await count(), 0);
+    await registerNumbered(app, 5);
+    assert.equal(await count(), 5);
+    await accounts.deactivate('user01');
+    await accounts.deactivate('user01');
+    assert.equal(await count(), 4);
+    await accounts.activate('user01');
+    await accounts.activate('user01');
+    assert.equal(await count(), 5);
+    assert.equal((await alice.post('/blocks/', { user: 'user02' })).statusCode, 201);
+    assert.equal(await count(), 4);
+    // Blocked and deactivated: left out once, not twice.
+    await accounts.deactivate('user02');
+    assert.equal(await count(), 4);
+    await db.deleteFrom('users').where('username', '=', 'user03').execute();
+    assert.equal(await count(), 3);
+    await db.updateTable('users').set({ is_active: 0 }).where('username', 'in', ['user04', 'user05']).execute();
+    assert.equal(await count(), 1);
+    // Another caller sees everyone active but themselves: alice and user01.
+    const user01 = new TestClient(app);
+    await user01.login('user01');
+    assert.equal((await user01.get('/users-list/')).json().count, 1);
+    await assertDatabaseConsistent(db);
   });
 
   test('an empty list is a valid first page', async (t) => {
