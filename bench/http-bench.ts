@@ -59,7 +59,7 @@ if (args.help) {
   --scale               also the flat-cost check: a small and a large database, sequential requests
   --scale-only          only the flat-cost check
   --scale-small M, --scale-large M, --scale-requests N   its sizes (10000, 1000000) and requests each (200)
-  --instances           also one instance against two sharing the database (history page and sends)
+  --instances           also one instance against two sharing the database (history page, users list, sends)
   --instances-only      only that
   --databases LIST      sqlite,postgres (default: sqlite, and postgres when DATABASE_URL names one)
   --sqlite-dir DIR      where the temporary SQLite files go (${os.tmpdir()})

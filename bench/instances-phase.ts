@@ -1,11 +1,11 @@
 /**
  * One instance against two sharing the database, as the README's "Using both cores" runs them: the
- * history page and sends, with the same connections either all on one instance or split evenly over
+ * history page, the users list and sends, with the same connections either all on one instance or split evenly over
  * both. In turns, round after round, like the throughput phase.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildServer } from './child-server.js';
-import { historyPage, sends } from './endpoints.js';
+import { historyPage, sends, usersList } from './endpoints.js';
 import { type LoadFigures, type LoadOptions, type RequestSource, runLoad } from './http-load.js';
 import { type LoginSession, logIn } from './login-session.js';
 
@@ -35,6 +35,7 @@ export async function runInstancesPhase(first: ChildServer, second: ChildServer,
   const half = Math.ceil(senderCount / 2);
   const workloads: { name: string; one: RequestSource; two: [RequestSource, RequestSource] }[] = [
     { name: 'history page', one: historyPage(sessions[0]), two: [historyPage(sessions[0]), historyPage(sessions[0])] },
+    { name: 'users list', one: usersList(sessions[0]), two: [usersList(sessions[0]), usersList(sessions[0])] },
     {
       name: 'send',
       one: sends(sessions, options.users),
