@@ -72,16 +72,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const database = options.database ?? openDatabase(config.databaseUrl, {
     onConnectionLost: (error) => app.log.warn({ err: error }, 'database connection lost'),
   });
-  if (!options.database) app.addHook('onClose', () => database.destroy());
   await migrateToLatest(database);
 
   const users = createUsersRepository(database.db);
   const sessions = createSessionsRepository(database.db);
   const conversations = createConversationsRepository(database.db);
   const metrics = createMetrics();
-  const messages = createMessagesRepository(database.db, database.dialect === 'sqlite' && config.groupCommit
+  const transactions = database.dialect === 'sqlite' && config.groupCommit
     ? groupCommit(database.db, { maxWaitMs: GROUP_COMMIT_WAIT_MS, maxBatch: GROUP_COMMIT_MAX_BATCH, onBatch: metrics.observeGroupCommitBatch })
-    : transactionPerUnit(database.db), database.dialect);
+    : transactionPerUnit(database.db);
+  // Sends whose client went away are still committed (or failed) before the database closes.
+  app.addHook('onClose', async () => {
+    await transactions.settle();
+    if (!options.database) await database.destroy();
+  });
+  const messages = createMessagesRepository(database.db, transactions, database.dialect);
   const bus: Bus = config.redisUrl ? createRedisBus(config.redisUrl, app.log, config.redisPrefix) : createLocalBus();
   app.addHook('onClose', () => bus.close());
   const hub = createHub(bus, { maxBufferedBytes: config.wsMaxBufferedBytes });

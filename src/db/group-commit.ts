@@ -6,6 +6,8 @@ export type TransactionWork<T> = (trx: Transaction<DatabaseSchema>) => Promise<T
 /** Runs a unit of work in a transaction; its promise settles only once that transaction committed. */
 export interface TransactionRunner {
   run<T>(work: TransactionWork<T>): Promise<T>;
+  /** Commits whatever is waiting for a batch now, and settles once every unit handed over so far has settled. */
+  settle(): Promise<void>;
 }
 
 export interface GroupCommitOptions {
@@ -29,7 +31,18 @@ interface Pending {
 
 /** One transaction per unit of work (PostgreSQL batches commits on its own side). */
 export function transactionPerUnit(db: Kysely<DatabaseSchema>): TransactionRunner {
-  return { run: (work) => db.transaction().execute(work) };
+  const running = new Set<Promise<unknown>>();
+  return {
+    run(work) {
+      const unit = db.transaction().execute(work);
+      const tracked = unit.then(() => {}, () => {}).finally(() => running.delete(tracked));
+      running.add(tracked);
+      return unit;
+    },
+    async settle() {
+      await Promise.all(running);
+    },
+  };
 }
 
 /**
@@ -105,6 +118,11 @@ export function groupCommit(db: Kysely<DatabaseSchema>, options: GroupCommitOpti
   }
 
   return {
+    async settle() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await flush();
+    },
     run<T>(work: TransactionWork<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ work, resolve: resolve as (value: unknown) => void, reject });

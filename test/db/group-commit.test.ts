@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupCommit } from '../../src/db/group-commit.js';
+import { groupCommit, transactionPerUnit } from '../../src/db/group-commit.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createTestDatabase } from '../helpers/databases.js';
 
@@ -52,4 +52,32 @@ test('a full batch commits without waiting for the timer', async (t) => {
     runner.run((trx) => trx.insertInto('users').values(newUser(`v${i}`)).execute())));
   assert.equal(runner.stats.batches, 2);
   assert.equal(runner.stats.largestBatch, 4);
+});
+
+test('settle commits the units waiting for their batch at once, and waits for the commit', async (t) => {
+  const db = await sqliteWithUsers(t);
+  const runner = groupCommit(db, { maxWaitMs: 60_000, maxBatch: 64 });
+  const settled: string[] = [];
+  const units = ['w1', 'w2', 'w3'].map((name) =>
+    runner.run((trx) => trx.insertInto('users').values(newUser(name)).execute()).then(() => settled.push(name)));
+  await runner.settle();
+  assert.equal(runner.stats.batches, 1);
+  await Promise.all(units);
+  assert.deepEqual(settled.sort(), ['w1', 'w2', 'w3']);
+  const stored = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  assert.equal(Number(stored.n), 3);
+  await runner.settle(); // nothing waiting: settles at once
+});
+
+test('settle without group commit waits for the transactions under way', async (t) => {
+  const db = await sqliteWithUsers(t);
+  const runner = transactionPerUnit(db);
+  let committed = false;
+  const unit = runner.run(async (trx) => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await trx.insertInto('users').values(newUser('slow')).execute();
+  }).then(() => { committed = true; });
+  await runner.settle();
+  assert.equal(committed, true);
+  await unit;
 });
