@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
-import type { MessageRecord } from '../messages/message.js';
+import { type MessageRecord, withMemberNames } from '../messages/message.js';
 import { type IdentifierColumn, identifierLookup, type User } from '../users/user.js';
 
 export interface ConversationSummary {
@@ -57,7 +57,7 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
     .innerJoin('messages as last', 'last.id', 'member.last_message_id')
     .select([
       'conversation.id as conversation_id', 'conversation.message_count',
-      'member.unread_count', 'member.last_read_id', 'member.last_message_id',
+      'member.unread_count', 'member.last_read_id', 'last.id',
       'peer.id as peer_id', 'peer.username as peer_username', 'peer.email as peer_email',
       'last.sender_id', 'last.recipient_id', 'last.content', 'last.created_at', 'last.edited_at',
       'last.deleted_at', 'last.client_id',
@@ -103,26 +103,13 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
       const rows = await inboxRows.all(db, user.id, beforeMessageId ?? Number.MAX_SAFE_INTEGER, limit + 1);
       const entries = rows.slice(0, limit).map((row): InboxEntry => {
         const peer: User = { id: row.peer_id, username: row.peer_username, email: row.peer_email };
-        const nameOf = (id: number) => (id === user.id ? user.username : peer.username);
         return {
           id: row.conversation_id,
           peer,
           messageCount: row.message_count,
           unreadCount: row.unread_count,
           lastReadId: row.last_read_id,
-          lastMessage: {
-            id: row.last_message_id!,
-            conversation_id: row.conversation_id,
-            sender_id: row.sender_id,
-            recipient_id: row.recipient_id,
-            sender_username: nameOf(row.sender_id),
-            recipient_username: nameOf(row.recipient_id),
-            content: row.content,
-            created_at: row.created_at,
-            edited_at: row.edited_at,
-            deleted_at: row.deleted_at,
-            client_id: row.client_id,
-          },
+          lastMessage: withMemberNames(row, user, peer),
         };
       });
       return { entries, more: rows.length > limit };

@@ -1,3 +1,5 @@
+import type { User } from '../users/user.js';
+
 /** A message as stored, with the usernames of both ends (clients should not need a lookup). */
 export interface MessageRecord {
   readonly id: number;
@@ -11,6 +13,30 @@ export interface MessageRecord {
   readonly edited_at: number | null;
   readonly deleted_at: number | null;
   readonly client_id: string | null;
+}
+
+/** A message's stored columns, without the usernames. */
+export type StoredMessage = Omit<MessageRecord, 'sender_username' | 'recipient_username'>;
+
+/**
+ * The stored message with both usernames, known from its conversation's two members (the same user
+ * twice for notes to oneself). An object literal of one fixed shape: a spread per row costs several
+ * times more.
+ */
+export function withMemberNames(row: StoredMessage, a: User, b: User): MessageRecord {
+  return {
+    id: row.id,
+    conversation_id: row.conversation_id,
+    sender_id: row.sender_id,
+    recipient_id: row.recipient_id,
+    sender_username: row.sender_id === a.id ? a.username : b.username,
+    recipient_username: row.recipient_id === a.id ? a.username : b.username,
+    content: row.content,
+    created_at: row.created_at,
+    edited_at: row.edited_at,
+    deleted_at: row.deleted_at,
+    client_id: row.client_id,
+  };
 }
 
 const iso = (millis: number | null) => (millis === null ? null : new Date(millis).toISOString());

@@ -6,7 +6,7 @@ import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { orderedPair } from '../conversations/conversations.repository.js';
 import type { User } from '../users/user.js';
-import type { MessageRecord } from './message.js';
+import { type MessageRecord, type StoredMessage, withMemberNames } from './message.js';
 
 export interface NewMessage {
   sender: User;
@@ -271,22 +271,6 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
 
 export type MessagesRepository = ReturnType<typeof createMessagesRepository>;
 
-type ConversationRow = Omit<MessageRecord, 'sender_username' | 'recipient_username'>;
-
-/** Each row with both usernames, as an object literal of one fixed shape (a spread per row costs several times more). */
-function withUsernames(rows: readonly ConversationRow[], [a, b]: Members): MessageRecord[] {
-  const nameOf = (id: number) => (id === a.id ? a.username : b.username);
-  return rows.map((row) => ({
-    id: row.id,
-    conversation_id: row.conversation_id,
-    sender_id: row.sender_id,
-    recipient_id: row.recipient_id,
-    sender_username: nameOf(row.sender_id),
-    recipient_username: nameOf(row.recipient_id),
-    content: row.content,
-    created_at: row.created_at,
-    edited_at: row.edited_at,
-    deleted_at: row.deleted_at,
-    client_id: row.client_id,
-  }));
+function withUsernames(rows: readonly StoredMessage[], [a, b]: Members): MessageRecord[] {
+  return rows.map((row) => withMemberNames(row, a, b));
 }
