@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { directRunnerOf } from './direct-sqlite.js';
 import type { DatabaseSchema } from './schema.js';
 
 export type TransactionWork<T> = (trx: Transaction<DatabaseSchema>) => Promise<T>;
@@ -88,20 +89,26 @@ export function groupCommit(db: Kysely<DatabaseSchema>, options: GroupCommitOpti
 
   async function commit(batch: Pending[]): Promise<void> {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-    try {
-      await db.transaction().execute(async (trx) => {
-        for (const unit of batch) {
-          await trx.executeQuery(SAVEPOINT);
-          try {
-            outcomes.push({ ok: true, value: await unit.work(trx) });
-            await trx.executeQuery(RELEASE);
-          } catch (error) {
-            await trx.executeQuery(ROLLBACK_TO);
-            await trx.executeQuery(RELEASE);
-            outcomes.push({ ok: false, error });
-          }
+    const direct = directRunnerOf(db);
+    const runUnits = async (trx: Transaction<DatabaseSchema>) => {
+      // The savepoints too run directly on SQLite when they may (see DirectSqlite).
+      const execute = async (query: CompiledQuery) => {
+        if (!direct?.run(trx, query.sql, query.parameters)) await trx.executeQuery(query);
+      };
+      for (const unit of batch) {
+        await execute(SAVEPOINT);
+        try {
+          outcomes.push({ ok: true, value: await unit.work(trx) });
+          await execute(RELEASE);
+        } catch (error) {
+          await execute(ROLLBACK_TO);
+          await execute(RELEASE);
+          outcomes.push({ ok: false, error });
         }
-      });
+      }
+    };
+    try {
+      await db.transaction().execute((trx) => (direct ? direct.within(trx, () => runUnits(trx)) : runUnits(trx)));
     } catch (error) {
       for (const unit of batch) unit.reject(error);
       return;

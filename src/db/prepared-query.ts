@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import { directRunnerOf } from './direct-sqlite.js';
 import type { DatabaseSchema } from './schema.js';
 
 const ARGUMENT = Symbol('argument');
@@ -12,7 +13,7 @@ function isPlaceholder(value: unknown): value is Placeholder {
 }
 
 /** Anything that runs compiled queries: the database, or a transaction of it. */
-export type QueryExecutor = Pick<Kysely<DatabaseSchema>, 'executeQuery'>;
+export type QueryExecutor = Pick<Kysely<DatabaseSchema>, 'executeQuery' | 'isTransaction'>;
 
 export interface PreparedQuery<Args extends unknown[], Row> {
   /** Every row the query returns for these arguments. */
@@ -28,29 +29,43 @@ export interface PreparedQuery<Args extends unknown[], Row> {
  * with placeholders in place of its arguments, and each run binds the real values where they stood.
  * Building and compiling a Kysely query costs more than running most of ours, and the hot paths run
  * the same few shapes over and over. `build` must pass each argument through as a bound value
- * (never build a string from it, spread it into a list, or branch on it).
+ * (never build a string from it, spread it into a list, or branch on it). On SQLite a run goes
+ * straight to the connection when it may (see DirectSqlite), past Kysely's executor.
  */
 export function prepareQuery<Args extends unknown[], Row>(build: (...args: Args) => Compilable<Row>): PreparedQuery<Args, Row> {
   let compiled: CompiledQuery<Row> | undefined;
 
-  function bind(args: Args): CompiledQuery<Row> {
+  function compile(): CompiledQuery<Row> {
     if (compiled === undefined) {
       const placeholders = Array.from({ length: build.length }, (_, i): Placeholder => ({ [ARGUMENT]: i }));
       compiled = build(...(placeholders as Args)).compile();
     }
-    const parameters = compiled.parameters.map((value) => (isPlaceholder(value) ? args[value[ARGUMENT]] : value));
-    return { ...compiled, parameters };
+    return compiled;
+  }
+
+  function parametersOf(query: CompiledQuery<Row>, args: Args): unknown[] {
+    return query.parameters.map((value) => (isPlaceholder(value) ? args[value[ARGUMENT]] : value));
+  }
+
+  /** Rows and changed-row count, run directly on SQLite when it may (see DirectSqlite), else through Kysely. */
+  async function execute(executor: QueryExecutor, args: Args): Promise<{ rows: Row[]; changes: number }> {
+    const query = compile();
+    const parameters = parametersOf(query, args);
+    const direct = directRunnerOf(executor)?.run(executor, query.sql, parameters);
+    if (direct) return direct as { rows: Row[]; changes: number };
+    const result = await executor.executeQuery<Row>({ ...query, parameters });
+    return { rows: result.rows, changes: Number(result.numAffectedRows ?? 0) };
   }
 
   return {
     async all(executor, ...args) {
-      return (await executor.executeQuery(bind(args))).rows;
+      return (await execute(executor, args)).rows;
     },
     async first(executor, ...args) {
-      return (await executor.executeQuery(bind(args))).rows[0];
+      return (await execute(executor, args)).rows[0];
     },
     async run(executor, ...args) {
-      return Number((await executor.executeQuery(bind(args))).numAffectedRows ?? 0);
+      return (await execute(executor, args)).changes;
     },
   };
 }

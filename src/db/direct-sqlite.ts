@@ -1,0 +1,59 @@
+import type SQLite from 'better-sqlite3';
+import type { SqliteDatabase } from 'kysely';
+
+/** What a statement run directly answers: its rows, or how many rows it changed. */
+export interface DirectResult {
+  readonly rows: unknown[];
+  readonly changes: number;
+}
+
+/** Anything a query is run on: the database, or a transaction of it. */
+interface Executor {
+  readonly isTransaction: boolean;
+}
+
+/** The direct runner of each database, and of each transaction let in while it is open. */
+const runners = new WeakMap<Executor, DirectSqlite>();
+
+/** The direct runner `executor` may use, if any. */
+export function directRunnerOf(executor: Executor): DirectSqlite | undefined {
+  return runners.get(executor);
+}
+
+/**
+ * Runs compiled statements on the SQLite connection itself, synchronously, past Kysely's executor,
+ * connection provider and mutex, which cost a send about as much as its statements do. That is safe
+ * exactly when no transaction but the caller's own is open on the connection, since a statement run
+ * synchronously cannot interleave with anyone else's: a statement of the database itself runs directly
+ * only while no transaction is open, one of a transaction only while that transaction, let in with
+ * `within`, is open (SQLite has one connection, so it is the one). Otherwise the caller goes through
+ * Kysely, which queues it behind the open transaction.
+ */
+export class DirectSqlite {
+  readonly #connection: SQLite.Database;
+  readonly #statements: SqliteDatabase;
+
+  constructor(db: Executor, connection: SQLite.Database, statements: SqliteDatabase) {
+    this.#connection = connection;
+    this.#statements = statements;
+    runners.set(db, this);
+  }
+
+  /** Runs `sql` now and answers its result, or answers undefined when `executor` may not use the connection now. */
+  run(executor: Executor, sql: string, parameters: readonly unknown[]): DirectResult | undefined {
+    if (executor.isTransaction !== this.#connection.inTransaction) return undefined;
+    const statement = this.#statements.prepare(sql);
+    if (statement.reader) return { rows: statement.all(parameters), changes: 0 };
+    return { rows: [], changes: Number(statement.run(parameters).changes ?? 0) };
+  }
+
+  /** Lets the statements of `transaction` run directly while `work` runs inside it. */
+  async within<T>(transaction: Executor, work: () => Promise<T>): Promise<T> {
+    runners.set(transaction, this);
+    try {
+      return await work();
+    } finally {
+      runners.delete(transaction);
+    }
+  }
+}
