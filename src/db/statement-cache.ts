@@ -6,7 +6,8 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
  * than running most of our queries. This hands it the connection with `prepare` answered from a
  * cache keyed by the SQL text. Query shapes are few (parameters are bound, never inlined), so the
  * cache stays small; the bound only guards against an unexpected source of distinct texts.
- * Sharing a statement is safe because the driver runs one query at a time and never streams ours.
+ * Sharing a statement is safe because the driver and DirectSqlite each run a statement synchronously, to
+ * its end, and never stream ours.
  */
 export function withStatementCache(connection: SQLite.Database, maxStatements = 500): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
