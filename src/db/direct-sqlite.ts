@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { SqliteDatabase } from 'kysely';
+import type { CompiledQuery, QueryResult, SqliteDatabase } from 'kysely';
 
 /** What a statement run directly answers: its rows, or how many rows it changed. */
 export interface DirectResult {
@@ -10,6 +10,7 @@ export interface DirectResult {
 /** Anything a query is run on: the database, or a transaction of it. */
 interface Executor {
   readonly isTransaction: boolean;
+  executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
 }
 
 /** The direct runner of each database, and of each transaction let in while it is open. */
@@ -18,6 +19,15 @@ const runners = new WeakMap<Executor, DirectSqlite>();
 /** The direct runner `executor` may use, if any. */
 export function directRunnerOf(executor: Executor): DirectSqlite | undefined {
   return runners.get(executor);
+}
+
+/** Runs `query` with these parameters directly on SQLite when `executor` may (see DirectSqlite), else through Kysely. */
+export async function executeCompiled<R>(executor: Executor, query: CompiledQuery<R>,
+  parameters: readonly unknown[] = query.parameters): Promise<{ rows: R[]; changes: number }> {
+  const direct = runners.get(executor)?.run(executor, query.sql, parameters);
+  if (direct) return direct as { rows: R[]; changes: number };
+  const result = await executor.executeQuery<R>(parameters === query.parameters ? query : { ...query, parameters });
+  return { rows: result.rows, changes: Number(result.numAffectedRows ?? 0) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import { directRunnerOf } from './direct-sqlite.js';
+import { directRunnerOf, executeCompiled } from './direct-sqlite.js';
 import type { DatabaseSchema } from './schema.js';
 
 export type TransactionWork<T> = (trx: Transaction<DatabaseSchema>) => Promise<T>;
@@ -92,9 +92,7 @@ export function groupCommit(db: Kysely<DatabaseSchema>, options: GroupCommitOpti
     const direct = directRunnerOf(db);
     const runUnits = async (trx: Transaction<DatabaseSchema>) => {
       // The savepoints too run directly on SQLite when they may (see DirectSqlite).
-      const execute = async (query: CompiledQuery) => {
-        if (!direct?.run(trx, query.sql, query.parameters)) await trx.executeQuery(query);
-      };
+      const execute = (query: CompiledQuery) => executeCompiled(trx, query);
       for (const unit of batch) {
         await execute(SAVEPOINT);
         try {

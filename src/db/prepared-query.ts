@@ -1,5 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
-import { directRunnerOf } from './direct-sqlite.js';
+import { executeCompiled } from './direct-sqlite.js';
 import type { DatabaseSchema } from './schema.js';
 
 const ARGUMENT = Symbol('argument');
@@ -47,15 +47,10 @@ export function prepareQuery<Args extends unknown[], Row>(build: (...args: Args)
     return query.parameters.map((value) => (isPlaceholder(value) ? args[value[ARGUMENT]] : value));
   }
 
-  /** Rows and changed-row count, run directly on SQLite when it may (see DirectSqlite), else through Kysely. */
-  async function execute(executor: QueryExecutor, args: Args): Promise<{ rows: Row[]; changes: number }> {
+  const execute = (executor: QueryExecutor, args: Args) => {
     const query = compile();
-    const parameters = parametersOf(query, args);
-    const direct = directRunnerOf(executor)?.run(executor, query.sql, parameters);
-    if (direct) return direct as { rows: Row[]; changes: number };
-    const result = await executor.executeQuery<Row>({ ...query, parameters });
-    return { rows: result.rows, changes: Number(result.numAffectedRows ?? 0) };
-  }
+    return executeCompiled(executor, query, parametersOf(query, args));
+  };
 
   return {
     async all(executor, ...args) {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DatabaseNotEmptyError, fillDatabase } from '../../bench/fill-database.js';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { buildAppOn } from '../helpers/app.js';
 import { TestClient } from '../helpers/client.js';
-import { createTestDatabase, describeEachDatabase, whileNoSchemaIsDropped } from '../helpers/databases.js';
+import { createTestDatabase, describeEachDatabase } from '../helpers/databases.js';
 import { assertDatabaseConsistent } from '../helpers/invariants.js';
 
 const USERS = 12;
@@ -25,8 +24,7 @@ describeEachDatabase('npm run fill', (kind) => {
     assert.equal(await count('users'), USERS);
     assert.equal(await count('messages'), MESSAGES);
 
-    const config = loadConfig({ DATABASE_URL: testDatabase.url, SECRET_KEY: 'test-secret-key', RATE_LIMITS: 'off' });
-    const app = await whileNoSchemaIsDropped(kind, () => buildApp(config, { database: testDatabase.database, logger: false }));
+    const { app } = await buildAppOn(kind, testDatabase);
     t.after(() => app.close());
     const user1 = new TestClient(app);
     assert.equal((await user1.login('user1', 'password-user1')).statusCode, 200);

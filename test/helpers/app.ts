@@ -27,12 +27,16 @@ export async function buildTestInstances(t: TestContext, kind: DatabaseKind, cou
     for (const { app } of instances) await app.close();
     await testDatabase.drop();
   });
+  for (let i = 0; i < count; i += 1) instances.push(await buildAppOn(kind, testDatabase, env, options));
+  return instances;
+}
+
+/** The real app on a database the caller made (and drops); the caller closes the app. */
+export async function buildAppOn(kind: DatabaseKind, testDatabase: TestDatabase, env: Record<string, string> = {},
+  options: Pick<BuildOptions, 'logger'> = {}): Promise<TestApp> {
   // Rate limits stay off unless a test turns them on: the suite signs up many users from one address.
   const config = loadConfig({ DATABASE_URL: testDatabase.url, SECRET_KEY: 'test-secret-key', RATE_LIMITS: 'off', ...env });
-  for (let i = 0; i < count; i += 1) {
-    const app = await whileNoSchemaIsDropped(kind,
-      () => buildApp(config, { database: testDatabase.database, logger: options.logger ?? false }));
-    instances.push({ app, config, testDatabase });
-  }
-  return instances;
+  const app = await whileNoSchemaIsDropped(kind,
+    () => buildApp(config, { database: testDatabase.database, logger: options.logger ?? false }));
+  return { app, config, testDatabase };
 }
