@@ -11,4 +11,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.property.name='limit'] > :first-child:not(CallExpression[callee.name='rowLimit'])",
+        message: 'Pass the limit through rowLimit() (src/db/limit.ts): SQLite plans a bare bound LIMIT again on every run.',
+      }],
+    },
+  },
 );

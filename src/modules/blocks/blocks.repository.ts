@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { User } from '../users/user.js';
+import { rowLimit } from '../../db/limit.js';
 
 export interface BlockRecord {
   readonly user: User;
@@ -49,7 +50,7 @@ export function createBlocksRepository(db: Kysely<DatabaseSchema>) {
         .innerJoin('users', 'users.id', 'blocks.blocked_id')
         .select(['users.id', 'users.username', 'users.email', 'blocks.created_at'])
         .where('blocks.blocker_id', '=', blockerId)
-        .orderBy('users.username_lower').limit(limit).offset(offset).execute();
+        .orderBy('users.username_lower').limit(rowLimit(limit)).offset(offset).execute();
       return rows.map((row) => ({ user: { id: row.id, username: row.username, email: row.email }, created_at: row.created_at }));
     },
   };

@@ -3,6 +3,7 @@ import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { type MessageRecord, withMemberNames } from '../messages/message.js';
 import { type IdentifierColumn, identifierLookup, type User } from '../users/user.js';
+import { rowLimit } from '../../db/limit.js';
 
 export interface ConversationSummary {
   readonly id: number;
@@ -65,7 +66,7 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
     .where('member.user_id', '=', userId)
     .where('member.last_message_id', '<', beforeMessageId)
     .orderBy('member.last_message_id', 'desc')
-    .limit(limit));
+    .limit(rowLimit(limit)));
 
   return {
     /**

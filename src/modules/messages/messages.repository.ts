@@ -7,6 +7,7 @@ import type { DatabaseSchema } from '../../db/schema.js';
 import { orderedPair } from '../conversations/conversations.repository.js';
 import type { User } from '../users/user.js';
 import { type MessageRecord, type StoredMessage, withMemberNames } from './message.js';
+import { rowLimit } from '../../db/limit.js';
 
 export interface NewMessage {
   sender: User;
@@ -111,13 +112,13 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
     .selectFrom('inserted').select(['inserted.id', 'inserted.conversation_id']));
   const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
   const oldestFirst = prepareQuery((conversationId: number, limit: number, offset: number) => selectConversationRows()
-    .where('conversation_id', '=', conversationId).orderBy('id', 'asc').limit(limit).offset(offset));
+    .where('conversation_id', '=', conversationId).orderBy('id', 'asc').limit(rowLimit(limit)).offset(offset));
   const newestFirst = prepareQuery((conversationId: number, limit: number, offset: number) => selectConversationRows()
-    .where('conversation_id', '=', conversationId).orderBy('id', 'desc').limit(limit).offset(offset));
+    .where('conversation_id', '=', conversationId).orderBy('id', 'desc').limit(rowLimit(limit)).offset(offset));
   const before = prepareQuery((conversationId: number, beforeId: number, limit: number) => selectConversationRows()
-    .where('conversation_id', '=', conversationId).where('id', '<', beforeId).orderBy('id', 'desc').limit(limit));
+    .where('conversation_id', '=', conversationId).where('id', '<', beforeId).orderBy('id', 'desc').limit(rowLimit(limit)));
   const from = prepareQuery((conversationId: number, fromId: number, limit: number) => selectConversationRows()
-    .where('conversation_id', '=', conversationId).where('id', '>=', fromId).orderBy('id', 'asc').limit(limit));
+    .where('conversation_id', '=', conversationId).where('id', '>=', fromId).orderBy('id', 'asc').limit(rowLimit(limit)));
 
   /**
    * Counts a new message in the pair's conversation and answers its id, creating the conversation with
@@ -228,7 +229,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
     /** Whether the conversation has a message with an id at most `id`: one probe of the index. */
     async hasMessageAtOrBefore(conversationId: number, id: number): Promise<boolean> {
       const row = await db.selectFrom('messages').select('id')
-        .where('conversation_id', '=', conversationId).where('id', '<=', id).limit(1).executeTakeFirst();
+        .where('conversation_id', '=', conversationId).where('id', '<=', id).limit(rowLimit(1)).executeTakeFirst();
       return row !== undefined;
     },
 
@@ -264,7 +265,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       return selectMessages()
         .where('messages.conversation_id', 'in', db.selectFrom('conversation_members')
           .select('conversation_id').where('user_id', '=', userId))
-        .orderBy('messages.id', 'asc').limit(limit).offset(offset).execute();
+        .orderBy('messages.id', 'asc').limit(rowLimit(limit)).offset(offset).execute();
     },
   };
 }

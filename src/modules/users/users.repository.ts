@@ -2,6 +2,7 @@ import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { emailKey, type IdentifierColumn, identifierLookup, type User, usernameKey } from './user.js';
+import { rowLimit } from '../../db/limit.js';
 
 export interface NewUser {
   username: string;
@@ -35,10 +36,10 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
     .where('username_lower', '>=', from).where('username_lower', '<', below)
     .select((eb) => eb.fn.countAll<number>().as('count')));
   const pageAll = prepareQuery((excludeId: number, limit: number, offset: number) => listed(excludeId)
-    .select(columns).orderBy('username_lower').limit(limit).offset(offset));
+    .select(columns).orderBy('username_lower').limit(rowLimit(limit)).offset(offset));
   const pageByPrefix = prepareQuery((excludeId: number, from: string, below: string, limit: number, offset: number) =>
     listed(excludeId).where('username_lower', '>=', from).where('username_lower', '<', below)
-      .select(columns).orderBy('username_lower').limit(limit).offset(offset));
+      .select(columns).orderBy('username_lower').limit(rowLimit(limit)).offset(offset));
 
   return {
     async insert(user: NewUser): Promise<User> {
