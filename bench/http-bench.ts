@@ -42,6 +42,7 @@ const { values: args } = parseArgs({
     databases: { type: 'string' },
     'sqlite-dir': { type: 'string', default: os.tmpdir() },
     'log-level': { type: 'string', default: 'warn' },
+    'sqlite-exclusive': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '1800' },
     help: { type: 'boolean', default: false },
   },
@@ -64,6 +65,7 @@ if (args.help) {
   --databases LIST      sqlite,postgres (default: sqlite, and postgres when DATABASE_URL names one)
   --sqlite-dir DIR      where the temporary SQLite files go (${os.tmpdir()})
   --log-level L         LOG_LEVEL of the service (warn)
+  --sqlite-exclusive    SQLITE_EXCLUSIVE=true for each service alone on its SQLite file (not the two instances)
   --timeout S           stop everything after S seconds (1800)
 SQLite runs on temporary files whatever DATABASE_URL says; DATABASE_URL=postgres://... adds PostgreSQL
 (a schema of its own, dropped afterwards). Each service start gets RATE_LIMITS=off and the in-process
@@ -97,6 +99,7 @@ const options = {
   databases: ((args.databases as string | undefined) ?? (postgresUrl ? 'sqlite,postgres' : 'sqlite')).split(',').map((name) => name.trim()),
   sqliteDir: args['sqlite-dir'] as string,
   logLevel: args['log-level'] as string,
+  sqliteExclusive: args['sqlite-exclusive'] as boolean,
   timeoutSeconds: wholeNumber('timeout', 10),
 };
 for (const name of options.databases) {
@@ -143,8 +146,11 @@ function log(line: string): void {
   console.log(`· ${line}`);
 }
 
-async function started(name: string, database: BenchDatabase, groupCommit: boolean): Promise<ChildServer> {
-  const server = await startService(name, database, { groupCommit, logLevel: options.logLevel });
+/** `shared`: another instance opens the same database, so SQLite may not be opened exclusively. */
+async function started(name: string, database: BenchDatabase, groupCommit: boolean, shared = false): Promise<ChildServer> {
+  const server = await startService(name, database, {
+    groupCommit, logLevel: options.logLevel, sqliteExclusive: options.sqliteExclusive && !shared,
+  });
   servers.add(server);
   return server;
 }
@@ -196,8 +202,8 @@ async function scaleOn(kind: DatabaseKind, context: FillContext): Promise<ScaleF
 
 async function instancesOn(kind: DatabaseKind, context: FillContext): Promise<InstancesFigures[]> {
   const database = await filled(kind, options.messages, context);
-  const first = await started(`${kind}, instance 1 of 2`, database, true);
-  const second = await started(`${kind}, instance 2 of 2`, database, true);
+  const first = await started(`${kind}, instance 1 of 2`, database, true, true);
+  const second = await started(`${kind}, instance 2 of 2`, database, true, true);
   try {
     return await runInstancesPhase(first, second, { ...options, log: (line) => log(`${LABELS[kind]}, two instances: ${line}`) });
   } finally {
@@ -225,7 +231,8 @@ async function main(): Promise<void> {
   const scale: { kind: DatabaseKind; figures: ScaleFigure[] }[] = [];
   if (options.scale) for (const kind of kinds) scale.push({ kind, figures: await scaleOn(kind, context) });
 
-  console.log(`\n## Results (${options.users} users${options.throughput ? `; throughput on ${options.messages} messages` : ''})`);
+  console.log(`\n## Results (${options.users} users${options.throughput ? `; throughput on ${options.messages} messages` : ''}`
+    + `${options.sqliteExclusive ? '; SQLITE_EXCLUSIVE=true but for the two instances' : ''})`);
   for (const { kind, figures } of throughput) {
     printThroughput(LABELS[kind], figures, options.rounds, options.connections, options.seconds);
   }

@@ -9,12 +9,15 @@ const SECRET_KEY = randomBytes(32).toString('base64url');
 export interface ServiceOptions {
   readonly groupCommit: boolean;
   readonly logLevel: string;
+  /** SQLITE_EXCLUSIVE: the service alone opens its SQLite file. */
+  readonly sqliteExclusive: boolean;
 }
 
 export function startService(name: string, database: BenchDatabase, options: ServiceOptions): Promise<ChildServer> {
   const env = {
     DATABASE_URL: database.url,
     GROUP_COMMIT: String(options.groupCommit),
+    SQLITE_EXCLUSIVE: String(options.sqliteExclusive && database.kind === 'sqlite'),
     RATE_LIMITS: 'off',
     LOG_LEVEL: options.logLevel,
     SECRET_KEY,

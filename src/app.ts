@@ -70,6 +70,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const database = options.database ?? openDatabase(config.databaseUrl, {
+    sqliteExclusive: config.sqliteExclusive,
     onConnectionLost: (error) => app.log.warn({ err: error }, 'database connection lost'),
   });
   await migrateToLatest(database);

@@ -33,6 +33,8 @@ export interface Config {
   readonly wsMaxBufferedBytes: number;
   /** SQLite: concurrent sends share one transaction and one fsync. Off: one commit per message. */
   readonly groupCommit: boolean;
+  /** SQLite: the service alone opens the file and keeps its locks (faster); nothing else may open it meanwhile. */
+  readonly sqliteExclusive: boolean;
   /** How long a graceful shutdown may take (SIGTERM, SIGINT) before the process exits anyway, with code 1. */
   readonly shutdownTimeoutSeconds: number;
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`; unset, it is open. */
@@ -74,6 +76,7 @@ export function loadConfig(env: Env = process.env): Config {
     wsHeartbeatSeconds: readInteger(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600),
     wsMaxBufferedBytes: readInteger(env, 'WS_MAX_BUFFERED_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     groupCommit: readBoolean(env, 'GROUP_COMMIT', true),
+    sqliteExclusive: readBoolean(env, 'SQLITE_EXCLUSIVE', false),
     shutdownTimeoutSeconds: readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 8, 1, 3600),
     metricsToken: env.METRICS_TOKEN?.trim() || null,
     rateLimits: readOnOff(env, 'RATE_LIMITS', true),

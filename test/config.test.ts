@@ -15,6 +15,8 @@ test('the defaults serve SQLite on 127.0.0.1:8000', () => {
   assert.equal(config.redisUrl, null);
   assert.equal(config.secureCookies, false);
   assert.equal(config.sessionLifetimeSeconds, 14 * 24 * 3600);
+  assert.equal(config.sqliteExclusive, false);
+  assert.equal(loadConfig({ ...withKey, SQLITE_EXCLUSIVE: 'true' }).sqliteExclusive, true);
 });
 
 test('a bad value is refused with the name of its variable', () => {
@@ -24,6 +26,7 @@ test('a bad value is refused with the name of its variable', () => {
     REDIS_URL: 'http://localhost',
     TRUSTED_ORIGINS: 'not a url',
     SECURE_COOKIES: 'maybe',
+    SQLITE_EXCLUSIVE: 'sometimes',
     LOG_LEVEL: 'loud',
   };
   for (const [name, value] of Object.entries(cases)) {

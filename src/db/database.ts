@@ -24,6 +24,13 @@ export interface DatabaseOptions {
    * backend). The pool has dropped it already; the next query opens a new one.
    */
   readonly onConnectionLost?: (error: Error) => void;
+  /**
+   * SQLite only: this connection alone opens the file. It takes SQLite's locks once and keeps them,
+   * and keeps the WAL index in its own memory, instead of locking and unlocking shared memory around
+   * every statement (two system calls each, which cost reads and sends a fifth of their rate here).
+   * No other process or connection can use the file until this one closes.
+   */
+  readonly sqliteExclusive?: boolean;
 }
 
 /** How long a query waits for a PostgreSQL connection (a new one, or a turn in the full pool) before failing. */
@@ -33,22 +40,36 @@ const CONNECT_TIMEOUT_MS = 10_000;
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), options.sqliteExclusive ?? false);
   return openPostgres(url, options);
 }
 
-function openSqlite(path: string): Database {
+function openSqlite(path: string, exclusive: boolean): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const connection = new SQLite(path);
-  connection.pragma('journal_mode = WAL');
-  // better-sqlite3 would otherwise run WAL with synchronous=NORMAL, which can lose acknowledged writes on power loss.
-  connection.pragma('synchronous = FULL');
-  connection.pragma('foreign_keys = ON');
-  connection.pragma('busy_timeout = 5000');
+  try {
+    configureSqlite(connection, exclusive);
+  } catch (error) {
+    connection.close();
+    if (!exclusive || (error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    throw new Error(`SQLITE_EXCLUSIVE: another process or connection is using ${path}`, { cause: error });
+  }
   const statements = withStatementCache(connection);
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: statements }) });
   new DirectSqlite(db, connection, statements);
   return { db, dialect: 'sqlite', destroy: () => db.destroy() };
+}
+
+function configureSqlite(connection: SQLite.Database, exclusive: boolean): void {
+  connection.pragma('busy_timeout = 5000');
+  // Before anything reads the file: only then does WAL mode keep its index out of shared memory.
+  if (exclusive) connection.pragma('locking_mode = EXCLUSIVE');
+  connection.pragma('journal_mode = WAL');
+  // better-sqlite3 would otherwise run WAL with synchronous=NORMAL, which can lose acknowledged writes on power loss.
+  connection.pragma('synchronous = FULL');
+  connection.pragma('foreign_keys = ON');
+  // Takes the write lock now, and the locking mode keeps it: a process using the file is found at the start.
+  if (exclusive) connection.exec('begin exclusive; commit');
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type TestContext, test } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { signUp } from '../helpers/client.js';
+
+function temporaryFile(t: TestContext): string {
+  const folder = mkdtempSync(join(tmpdir(), 'messaging-exclusive-'));
+  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  return join(folder, 'db.sqlite3');
+}
+
+function startOn(path: string, env: Record<string, string> = {}) {
+  return buildApp(loadConfig({ DATABASE_URL: `sqlite:${path}`, SECRET_KEY: 'k', RATE_LIMITS: 'off', ...env }), { logger: false });
+}
+
+/** Another connection to the file, as a second process would have, that gives up on a lock at once. */
+function otherConnection(t: TestContext, path: string): SQLite.Database {
+  const other = new SQLite(path, { timeout: 0 });
+  t.after(() => other.close());
+  return other;
+}
+
+const countMessages = (connection: SQLite.Database) =>
+  (connection.prepare('select count(*) as n from messages').get() as { n: number }).n;
+
+test('by default another connection reads the file while the service runs', async (t) => {
+  const path = temporaryFile(t);
+  const app = await startOn(path);
+  t.after(() => app.close());
+  const alice = await signUp(app, 'alice');
+  await signUp(app, 'bob');
+  assert.equal((await alice.post('/messages/', { recipient: 'bob', content: 'hello' })).statusCode, 201);
+  assert.equal(countMessages(otherConnection(t, path)), 1);
+});
+
+test('with SQLITE_EXCLUSIVE the service works in WAL mode, and no one else can use the file until it closes', async (t) => {
+  const path = temporaryFile(t);
+  const app = await startOn(path, { SQLITE_EXCLUSIVE: 'true' });
+  let open = true;
+  t.after(() => (open ? app.close() : undefined));
+
+  const alice = await signUp(app, 'alice');
+  await signUp(app, 'bob');
+  for (const content of ['one', 'two', 'three']) {
+    assert.equal((await alice.post('/messages/', { recipient: 'bob', content })).statusCode, 201);
+  }
+  const page = await alice.get('/list-messages/bob/?page=last');
+  assert.equal(page.statusCode, 200);
+  assert.deepEqual(page.json().results.map((message: { content: string }) => message.content), ['one', 'two', 'three']);
+  assert.equal((await alice.get('/users-list/')).json().count, 1);
+
+  const other = otherConnection(t, path);
+  assert.throws(() => countMessages(other), (error: { code?: string }) => error.code === 'SQLITE_BUSY');
+
+  await app.close();
+  open = false;
+  assert.equal(countMessages(other), 3, 'everything acknowledged is in the file once the service let go of it');
+  assert.equal(other.pragma('journal_mode', { simple: true }), 'wal');
+});
+
+test('with SQLITE_EXCLUSIVE the service refuses to start while another connection uses the file', async (t) => {
+  const path = temporaryFile(t);
+  const first = await startOn(path);
+  await first.close();
+  const other = new SQLite(path, { timeout: 0 });
+  t.after(() => { if (other.open) other.close(); });
+  countMessages(other);
+
+  await assert.rejects(startOn(path, { SQLITE_EXCLUSIVE: 'true' }), /SQLITE_EXCLUSIVE: another process or connection is using/);
+  other.close();
+  const app = await startOn(path, { SQLITE_EXCLUSIVE: 'true' });
+  await app.close();
+});
