@@ -61,6 +61,9 @@ async function main(args: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+    console.error('The database file is locked by another process: a service running with SQLITE_EXCLUSIVE=true '
+      + 'keeps it to itself until it stops.');
+  } else console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
   process.exitCode = error instanceof ConfigError ? 2 : 1;
 }

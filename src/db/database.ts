@@ -33,6 +33,9 @@ export interface DatabaseOptions {
   readonly sqliteExclusive?: boolean;
 }
 
+/** SQLITE_EXCLUSIVE was asked for, but another process or connection has the file open. */
+export class DatabaseInUseError extends Error {}
+
 /** How long a query waits for a PostgreSQL connection (a new one, or a turn in the full pool) before failing. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -52,7 +55,7 @@ function openSqlite(path: string, exclusive: boolean): Database {
   } catch (error) {
     connection.close();
     if (!exclusive || (error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-    throw new Error(`SQLITE_EXCLUSIVE: another process or connection is using ${path}`, { cause: error });
+    throw new DatabaseInUseError(`SQLITE_EXCLUSIVE: another process or connection is using ${path}`, { cause: error });
   }
   const statements = withStatementCache(connection);
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: statements }) });

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
+import { promisify } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -24,6 +26,8 @@ function otherConnection(t: TestContext, path: string): SQLite.Database {
   t.after(() => other.close());
   return other;
 }
+
+const run = promisify(execFile);
 
 const countMessages = (connection: SQLite.Database) =>
   (connection.prepare('select count(*) as n from messages').get() as { n: number }).n;
@@ -56,6 +60,10 @@ test('with SQLITE_EXCLUSIVE the service works in WAL mode, and no one else can u
 
   const other = otherConnection(t, path);
   assert.throws(() => countMessages(other), (error: { code?: string }) => error.code === 'SQLITE_BUSY');
+  const cli = await run(process.execPath, ['--import', 'tsx', 'src/cli/users.ts', 'deactivate', 'bob'],
+    { env: { ...process.env, DATABASE_URL: `sqlite:${path}`, SECRET_KEY: 'k', REDIS_URL: '' } }).then(() => null, (error) => error);
+  assert.equal(cli?.code, 1);
+  assert.match(cli.stderr, /locked by another process: a service running with SQLITE_EXCLUSIVE=true/);
 
   await app.close();
   open = false;
