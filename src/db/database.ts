@@ -27,7 +27,7 @@ export interface DatabaseOptions {
   /**
    * SQLite only: this connection alone opens the file. It takes SQLite's locks once and keeps them,
    * and keeps the WAL index in its own memory, instead of locking and unlocking shared memory around
-   * every statement (two system calls each, which cost reads and sends a fifth of their rate here).
+   * every statement (two system calls each, about a tenth of a read's or a send's time here).
    * No other process or connection can use the file until this one closes.
    */
   readonly sqliteExclusive?: boolean;
