@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { startChildServer, signUpOver } from '../helpers/child-server.js';
 import { signUp } from '../helpers/client.js';
 
 function temporaryFile(t: TestContext): string {
@@ -83,4 +84,32 @@ test('with SQLITE_EXCLUSIVE the service refuses to start while another connectio
   other.close();
   const app = await startOn(path, { SQLITE_EXCLUSIVE: 'true' });
   await app.close();
+});
+
+test('with SQLITE_EXCLUSIVE, every send acknowledged before a SIGKILL is in the file afterwards', { timeout: 60_000 }, async (t) => {
+  // The WAL index lives in the killed process's memory: the next opener rebuilds it from the WAL file.
+  const path = temporaryFile(t);
+  const server = await startChildServer(t, { DATABASE_URL: `sqlite:${path}`, SQLITE_EXCLUSIVE: 'true' });
+  await signUpOver(server.url, 'bob');
+  const alice = await signUpOver(server.url, 'alice');
+  const acknowledged: string[] = [];
+  let killed = false;
+  let next = 0;
+  const senders = Array.from({ length: 16 }, async () => {
+    while (!killed) {
+      const content = `message ${next++}`;
+      const res = await alice.request('POST', '/messages/', { recipient: 'bob', content }).catch(() => null);
+      if (res?.status === 201) acknowledged.push(content);
+    }
+  });
+  while (acknowledged.length < 100) await new Promise((resolve) => setTimeout(resolve, 5));
+  server.process.kill('SIGKILL');
+  killed = true;
+  await Promise.all(senders);
+  await server.exited;
+
+  const reopened = otherConnection(t, path);
+  const stored = new Set((reopened.prepare('select content from messages').all() as { content: string }[]).map((row) => row.content));
+  assert.deepEqual(acknowledged.filter((content) => !stored.has(content)), []);
+  assert.ok(stored.size <= next);
 });
