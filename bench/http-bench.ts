@@ -147,7 +147,7 @@ function log(line: string): void {
 }
 
 /** `shared`: another instance opens the same database, so SQLite may not be opened exclusively. */
-async function started(name: string, database: BenchDatabase, groupCommit: boolean, shared = false): Promise<ChildServer> {
+async function started(name: string, database: BenchDatabase, groupCommit: boolean, { shared = false } = {}): Promise<ChildServer> {
   const server = await startService(name, database, {
     groupCommit, logLevel: options.logLevel, sqliteExclusive: options.sqliteExclusive && !shared,
   });
@@ -202,8 +202,8 @@ async function scaleOn(kind: DatabaseKind, context: FillContext): Promise<ScaleF
 
 async function instancesOn(kind: DatabaseKind, context: FillContext): Promise<InstancesFigures[]> {
   const database = await filled(kind, options.messages, context);
-  const first = await started(`${kind}, instance 1 of 2`, database, true, true);
-  const second = await started(`${kind}, instance 2 of 2`, database, true, true);
+  const first = await started(`${kind}, instance 1 of 2`, database, true, { shared: true });
+  const second = await started(`${kind}, instance 2 of 2`, database, true, { shared: true });
   try {
     return await runInstancesPhase(first, second, { ...options, log: (line) => log(`${LABELS[kind]}, two instances: ${line}`) });
   } finally {

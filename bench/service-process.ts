@@ -17,7 +17,7 @@ export function startService(name: string, database: BenchDatabase, options: Ser
   const env = {
     DATABASE_URL: database.url,
     GROUP_COMMIT: String(options.groupCommit),
-    SQLITE_EXCLUSIVE: String(options.sqliteExclusive && database.kind === 'sqlite'),
+    SQLITE_EXCLUSIVE: String(options.sqliteExclusive),
     RATE_LIMITS: 'off',
     LOG_LEVEL: options.logLevel,
     SECRET_KEY,

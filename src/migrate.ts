@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/database.js';
+import { DatabaseInUseError, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 
 /** `npm run migrate`: brings the database at DATABASE_URL to the latest schema, then exits. */
@@ -13,6 +13,7 @@ try {
     await database.destroy();
   }
 } catch (error) {
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  if (error instanceof DatabaseInUseError) console.error(error.message);
+  else console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
   process.exit(error instanceof ConfigError ? 2 : 1);
 }

@@ -16,6 +16,9 @@ test('the defaults serve SQLite on 127.0.0.1:8000', () => {
   assert.equal(config.secureCookies, false);
   assert.equal(config.sessionLifetimeSeconds, 14 * 24 * 3600);
   assert.equal(config.sqliteExclusive, false);
+});
+
+test('SQLITE_EXCLUSIVE=true asks for the SQLite file alone', () => {
   assert.equal(loadConfig({ ...withKey, SQLITE_EXCLUSIVE: 'true' }).sqliteExclusive, true);
 });
 

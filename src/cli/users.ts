@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
+import { DatabaseInUseError, openDatabase } from '../db/database.js';
 import { type AccountChange, createAccountsService } from '../modules/users/accounts.service.js';
 import { createUsersRepository } from '../modules/users/users.repository.js';
 import { createRevocationPublisher } from '../realtime/revocation-publisher.js';
@@ -61,9 +61,7 @@ async function main(args: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if ((error as { code?: string }).code === 'SQLITE_BUSY') {
-    console.error('The database file is locked by another process: a service running with SQLITE_EXCLUSIVE=true '
-      + 'keeps it to itself until it stops.');
-  } else console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  if (error instanceof DatabaseInUseError) console.error(error.message);
+  else console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
   process.exitCode = error instanceof ConfigError ? 2 : 1;
 }

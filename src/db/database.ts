@@ -33,7 +33,7 @@ export interface DatabaseOptions {
   readonly sqliteExclusive?: boolean;
 }
 
-/** SQLITE_EXCLUSIVE was asked for, but another process or connection has the file open. */
+/** The SQLite file could not be opened for a lock: another process holds it, or has it open when SQLITE_EXCLUSIVE asks for it alone. */
 export class DatabaseInUseError extends Error {}
 
 /** How long a query waits for a PostgreSQL connection (a new one, or a turn in the full pool) before failing. */
@@ -54,8 +54,11 @@ function openSqlite(path: string, exclusive: boolean): Database {
     configureSqlite(connection, exclusive);
   } catch (error) {
     connection.close();
-    if (!exclusive || (error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-    throw new DatabaseInUseError(`SQLITE_EXCLUSIVE: another process or connection is using ${path}`, { cause: error });
+    if (!(error instanceof SQLite.SqliteError && error.code.startsWith('SQLITE_BUSY'))) throw error;
+    throw new DatabaseInUseError(exclusive
+      ? `SQLITE_EXCLUSIVE: another process or connection is using ${path}`
+      : `${path} is locked by another process (a service running with SQLITE_EXCLUSIVE=true keeps it until it stops)`,
+    { cause: error });
   }
   const statements = withStatementCache(connection);
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: statements }) });
@@ -65,14 +68,13 @@ function openSqlite(path: string, exclusive: boolean): Database {
 
 function configureSqlite(connection: SQLite.Database, exclusive: boolean): void {
   connection.pragma('busy_timeout = 5000');
-  // Before anything reads the file: only then does WAL mode keep its index out of shared memory.
+  // Before anything reads the file: only then does WAL mode keep its index out of shared memory, and
+  // the journal_mode pragma then takes the file's exclusive lock, which the locking mode keeps.
   if (exclusive) connection.pragma('locking_mode = EXCLUSIVE');
   connection.pragma('journal_mode = WAL');
   // better-sqlite3 would otherwise run WAL with synchronous=NORMAL, which can lose acknowledged writes on power loss.
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
-  // Takes the write lock now, and the locking mode keeps it: a process using the file is found at the start.
-  if (exclusive) connection.exec('begin exclusive; commit');
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
+import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { User } from '../users/user.js';
-import { rowLimit } from '../../db/limit.js';
 
 export interface BlockRecord {
   readonly user: User;

@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
+import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { type MessageRecord, withMemberNames } from '../messages/message.js';
 import { type IdentifierColumn, identifierLookup, type User } from '../users/user.js';
-import { rowLimit } from '../../db/limit.js';
 
 export interface ConversationSummary {
   readonly id: number;

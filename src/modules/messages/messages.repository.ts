@@ -2,12 +2,12 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import { uniqueViolation } from '../../db/constraint-violation.js';
 import { type TransactionRunner, transactionPerUnit } from '../../db/group-commit.js';
+import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { orderedPair } from '../conversations/conversations.repository.js';
 import type { User } from '../users/user.js';
 import { type MessageRecord, type StoredMessage, withMemberNames } from './message.js';
-import { rowLimit } from '../../db/limit.js';
 
 export interface NewMessage {
   sender: User;

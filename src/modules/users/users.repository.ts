@@ -1,8 +1,8 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { emailKey, type IdentifierColumn, identifierLookup, type User, usernameKey } from './user.js';
-import { rowLimit } from '../../db/limit.js';
 
 export interface NewUser {
   username: string;

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +6,7 @@ import WebSocket from 'ws';
 import { createAccountsService } from '../../../src/modules/users/accounts.service.js';
 import { createUsersRepository } from '../../../src/modules/users/users.repository.js';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
+import { runUsersCommand as runUsersCommandOn } from '../../helpers/cli.js';
 import { issueToken, passwordFor, signUp, TestClient } from '../../helpers/client.js';
 import { describeEachDatabase, testRedisUrl } from '../../helpers/databases.js';
 import { closed, connect, listen, nextEvent } from '../../helpers/sockets.js';
@@ -35,19 +35,12 @@ async function credentialHashes({ testDatabase }: TestApp, userId: number) {
   return { sessions: sessions.map((row) => row.id_hash).sort(), tokens: tokens.map((row) => row.id_hash).sort() };
 }
 
-/** `npm run users -- <args>` against the test database; answers its exit code and output. */
+/** `npm run users -- <args>` against the test database. */
 function runUsersCommand({ testDatabase }: TestApp, args: string[], env: Record<string, string> = {}) {
   const databaseUrl = testDatabase.searchPath
     ? `${testDatabase.url}${testDatabase.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${testDatabase.searchPath}`)}`
     : testDatabase.url;
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/users.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, SECRET_KEY: 'test-secret-key', REDIS_URL: '', ...env },
-    }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runUsersCommandOn(databaseUrl, args, env);
 }
 
 describeEachDatabase('deactivating a user', (kind) => {
