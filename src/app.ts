@@ -34,6 +34,7 @@ import { answerFrameworkError, installErrorHandler } from './plugins/error-handl
 import { createMetrics, metricsPlugin } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerRateLimits } from './plugins/rate-limit.js';
+import { installReadBatching } from './plugins/read-batching.js';
 import { registerRealtime } from './plugins/realtime.js';
 import { installSecurityHeaders, withSecurityHeaders } from './plugins/security-headers.js';
 import { installShutdown } from './plugins/shutdown.js';
@@ -105,6 +106,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installErrorHandler(app);
   installShutdown(app);
   installSecurityHeaders(app);
+  installReadBatching(app);
   await app.register(cookie);
   await app.register(authPlugin, { auth, tokens, config });
   await registerOpenApi(app);
