@@ -104,9 +104,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installValidation(app);
   installBodyParsers(app);
   installErrorHandler(app);
+  installReadBatching(app);
   installShutdown(app);
   installSecurityHeaders(app);
-  installReadBatching(app);
   await app.register(cookie);
   await app.register(authPlugin, { auth, tokens, config });
   await registerOpenApi(app);

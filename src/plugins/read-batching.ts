@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 const READS = new Set(['GET', 'HEAD']);
 
@@ -9,29 +9,36 @@ const READS = new Set(['GET', 'HEAD']);
  * for it wakes the client up, and on this VM a wake-up is the dearest part of a write: written one by
  * one, a users list's answer cost about 50 µs in `writev`, written together about 5 µs (CPU profiles
  * under the same load; see the README's Performance section). An answer waits at most for the rest
- * of its turn. Sends are answered when their group commit lands, all at once
- * already, so other methods are written at once.
+ * of its turn. Sends are answered when their group commit lands, all at once already, so other
+ * methods are written at once; so are streams (the documentation's files), which must not wait
+ * without a listener for their errors.
+ *
+ * Installed before the other onSend hooks, so that they run when the answer is written. Until then
+ * `reply.sent` is false: a handler or hook that sends must return the reply, as ours do.
  */
 export function installReadBatching(app: FastifyInstance): void {
-  let waiting: (() => void)[] = [];
+  let waiting: { reply: FastifyReply; write: () => void }[] = [];
 
   const writeAll = () => {
     const batch = waiting;
     waiting = [];
-    for (const write of batch) {
+    for (const { reply, write } of batch) {
       try {
         write();
       } catch (error) {
-        // One answer failing to go out must not keep the others of its batch from going.
+        // Fastify's own hook runner would have answered 500; here the answer is half made, so the
+        // connection is closed rather than left waiting, and the rest of the batch still goes.
         app.log.error({ err: error }, 'writing a batched answer failed');
+        if (!reply.raw.writableEnded) reply.raw.destroy(error as Error);
       }
     }
   };
 
   // Callback style: every request runs it.
-  app.addHook('onSend', (req, _reply, payload, done) => {
-    if (!READS.has(req.method)) return done(null, payload);
+  app.addHook('onSend', (req, reply, payload, done) => {
+    const buffered = payload === undefined || payload === null || typeof payload === 'string' || Buffer.isBuffer(payload);
+    if (!READS.has(req.method) || !buffered) return done(null, payload);
     if (waiting.length === 0) setImmediate(writeAll);
-    waiting.push(() => done(null, payload));
+    waiting.push({ reply, write: () => done(null, payload) });
   });
 }
