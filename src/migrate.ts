@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
-import { DatabaseInUseError, openDatabase } from './db/database.js';
+import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { describeFailure } from './startup-failure.js';
 
 /** `npm run migrate`: brings the database at DATABASE_URL to the latest schema, then exits. */
 try {
@@ -13,7 +14,6 @@ try {
     await database.destroy();
   }
 } catch (error) {
-  if (error instanceof DatabaseInUseError) console.error(error.message);
-  else console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  console.error(describeFailure(error));
   process.exit(error instanceof ConfigError ? 2 : 1);
 }

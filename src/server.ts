@@ -1,6 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { DatabaseInUseError } from './db/database.js';
+import { describeFailure } from './startup-failure.js';
 
 async function main(): Promise<void> {
   let config;
@@ -8,7 +8,7 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
+      console.error(describeFailure(error));
       process.exit(2);
     }
     throw error;
@@ -41,6 +41,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof DatabaseInUseError ? error.message : error);
+  console.error(describeFailure(error));
   process.exit(1);
 });

@@ -1,8 +1,9 @@
 import { ConfigError, loadConfig } from '../config.js';
-import { DatabaseInUseError, openDatabase } from '../db/database.js';
+import { openDatabase } from '../db/database.js';
 import { type AccountChange, createAccountsService } from '../modules/users/accounts.service.js';
 import { createUsersRepository } from '../modules/users/users.repository.js';
 import { createRevocationPublisher } from '../realtime/revocation-publisher.js';
+import { describeFailure } from '../startup-failure.js';
 
 const USAGE = `Usage: npm run users -- deactivate <username or email>
        npm run users -- activate <username or email>
@@ -61,7 +62,6 @@ async function main(args: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof DatabaseInUseError) console.error(error.message);
-  else console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  console.error(describeFailure(error));
   process.exitCode = error instanceof ConfigError ? 2 : 1;
 }
