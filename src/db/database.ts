@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
 import { DirectSqlite } from './direct-sqlite.js';
+import { TurnSnapshot } from './turn-snapshot.js';
 import { withStatementCache } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -61,8 +62,9 @@ function openSqlite(path: string, exclusive: boolean): Database {
     { cause: error });
   }
   const statements = withStatementCache(connection);
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: statements }) });
-  new DirectSqlite(db, connection, statements);
+  const snapshot = new TurnSnapshot(connection);
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: snapshot.endingBeforeEachStatement(statements) }) });
+  new DirectSqlite(db, statements, snapshot);
   return { db, dialect: 'sqlite', destroy: () => db.destroy() };
 }
 

@@ -1,5 +1,6 @@
-import type SQLite from 'better-sqlite3';
-import type { CompiledQuery, QueryResult, SqliteDatabase } from 'kysely';
+import type { CompiledQuery, QueryResult } from 'kysely';
+import type { StatementCache } from './statement-cache.js';
+import type { TurnSnapshot } from './turn-snapshot.js';
 
 /** What a statement run directly answers: its rows, or how many rows it changed. */
 export interface DirectResult {
@@ -37,22 +38,28 @@ export async function executeCompiled<R>(executor: Executor, query: CompiledQuer
  * synchronously cannot interleave with anyone else's: a statement of the database itself runs directly
  * only while no transaction is open, one of a transaction only while that transaction, let in with
  * `within`, is open (SQLite has one connection, so it is the one). Otherwise the caller goes through
- * Kysely, which queues it behind the open transaction.
+ * Kysely, which queues it behind the open transaction. The read transaction that the reads of a turn
+ * share (see TurnSnapshot) does not count as open here: a statement of the database joins or ends it.
  */
 export class DirectSqlite {
-  readonly #connection: SQLite.Database;
-  readonly #statements: SqliteDatabase;
+  readonly #statements: StatementCache;
+  readonly #snapshot: TurnSnapshot;
 
-  constructor(db: Executor, connection: SQLite.Database, statements: SqliteDatabase) {
-    this.#connection = connection;
+  constructor(db: Executor, statements: StatementCache, snapshot: TurnSnapshot) {
     this.#statements = statements;
+    this.#snapshot = snapshot;
     runners.set(db, this);
   }
 
   /** Runs `sql` now and answers its result, or answers undefined when `executor` may not use the connection now. */
   run(executor: Executor, sql: string, parameters: readonly unknown[]): DirectResult | undefined {
-    if (executor.isTransaction !== this.#connection.inTransaction) return undefined;
+    if (executor.isTransaction !== this.#snapshot.otherTransactionOpen) return undefined;
     const statement = this.#statements.prepare(sql);
+    // Outside a transaction, a read joins the turn's shared one; anything else must not run inside it.
+    if (!executor.isTransaction) {
+      if (statement.reader && statement.readonly) this.#snapshot.enter();
+      else this.#snapshot.end();
+    }
     if (statement.reader) return { rows: statement.all(parameters), changes: 0 };
     return { rows: [], changes: Number(statement.run(parameters).changes ?? 0) };
   }

@@ -1,6 +1,15 @@
 import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
+/** A prepared statement, and whether it leaves the database as it is (SQLite's own answer: a SELECT, not an INSERT ... RETURNING). */
+export interface CachedStatement extends SqliteStatement {
+  readonly readonly: boolean;
+}
+
+export interface StatementCache extends SqliteDatabase {
+  prepare(sql: string): CachedStatement;
+}
+
 /**
  * Kysely's SQLite driver prepares every statement anew on each execution, and preparing costs more
  * than running most of our queries. This hands it the connection with `prepare` answered from a
@@ -9,8 +18,8 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
  * Sharing a statement is safe because the driver and DirectSqlite each run a statement synchronously, to
  * its end, and never stream ours.
  */
-export function withStatementCache(connection: SQLite.Database, maxStatements = 500): SqliteDatabase {
-  const statements = new Map<string, SqliteStatement>();
+export function withStatementCache(connection: SQLite.Database, maxStatements = 500): StatementCache {
+  const statements = new Map<string, CachedStatement>();
   return {
     prepare(sql: string) {
       let statement = statements.get(sql);
@@ -36,7 +45,7 @@ export function withStatementCache(connection: SQLite.Database, maxStatements = 
  * when the statement is prepared: a cached `select *` would keep them across a schema change, so
  * queries name their columns.
  */
-function rowsBuiltInJavaScript(statement: SQLite.Statement): SqliteStatement {
+function rowsBuiltInJavaScript(statement: SQLite.Statement): CachedStatement {
   if (!statement.reader) return statement;
   const names = statement.columns().map((column) => column.name);
   statement.raw(true);
@@ -47,6 +56,7 @@ function rowsBuiltInJavaScript(statement: SQLite.Statement): SqliteStatement {
   };
   return {
     reader: true,
+    readonly: statement.readonly,
     all: (parameters) => (statement.all(parameters) as unknown[][]).map(toObject),
     run: (parameters) => statement.run(parameters),
     *iterate(parameters) {

@@ -1,0 +1,74 @@
+import type SQLite from 'better-sqlite3';
+import type { SqliteDatabase } from 'kysely';
+
+/**
+ * One read transaction shared by the reads that run directly on SQLite in one turn of the event loop.
+ *
+ * In WAL mode every statement run outside a transaction is a read transaction of its own, which takes
+ * and drops a read lock on the WAL index with two `fcntl` calls: six for a page of history (session,
+ * peer, page), on this kind of virtual machine more than the three statements themselves cost. Reads
+ * let in here share one transaction, and so one pair of calls, with every other read of the turn,
+ * and it ends when the turn does (`setImmediate`). They all see the database as it was at the first
+ * of them, which is what they would have seen had they run a moment earlier.
+ *
+ * Anything else ends the shared transaction before it runs: a write (so that it commits, and is
+ * durable, before it is acknowledged, and the reads after it see it) and whatever Kysely runs, its
+ * own transactions included (see `endingBeforeEachStatement`).
+ */
+export class TurnSnapshot {
+  readonly #connection: SQLite.Database;
+  readonly #begin: SQLite.Statement;
+  readonly #commit: SQLite.Statement;
+  #open = false;
+  readonly #endOfTurn = () => this.end();
+
+  constructor(connection: SQLite.Database) {
+    this.#connection = connection;
+    this.#begin = connection.prepare('begin');
+    this.#commit = connection.prepare('commit');
+  }
+
+  /** Whether a transaction other than this one is open on the connection. */
+  get otherTransactionOpen(): boolean {
+    return this.#connection.inTransaction && !this.#open;
+  }
+
+  /** Lets a read that runs now into the turn's transaction, opening it with the turn's first read. */
+  enter(): void {
+    if (this.#open || this.#connection.inTransaction) return;
+    this.#begin.run();
+    this.#open = true;
+    setImmediate(this.#endOfTurn);
+  }
+
+  /** Ends the turn's transaction now, if one is open. */
+  end(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    if (!this.#connection.open || !this.#connection.inTransaction) return;
+    try {
+      this.#commit.run();
+    } catch {
+      // Committing a transaction that only read cannot fail for want of a lock. Should it fail for
+      // another reason, it is let go all the same, so that no later statement runs inside it; what is
+      // wrong with the connection is then told by the next statement, to its request.
+      try {
+        if (this.#connection.inTransaction) this.#connection.exec('rollback');
+      } catch { /* as above */ }
+    }
+  }
+
+  /** The connection as Kysely is to use it: every statement it prepares ends the turn's transaction first. */
+  endingBeforeEachStatement(statements: SqliteDatabase): SqliteDatabase {
+    return {
+      prepare: (sql) => {
+        this.end();
+        return statements.prepare(sql);
+      },
+      close: () => {
+        this.end();
+        return statements.close();
+      },
+    };
+  }
+}
