@@ -2,7 +2,7 @@ import { uniqueViolation } from '../../db/constraint-violation.js';
 import { type FieldErrors, fieldErrors, invalidCredentials } from '../../errors.js';
 import type { User } from '../users/user.js';
 import type { UsersRepository } from '../users/users.repository.js';
-import { hashAccessKey, newAccessKey } from './access-key.js';
+import { accessKeyHasher, newAccessKey } from './access-key.js';
 import { newCsrfSecret } from './csrf-token.js';
 import { argon2Passwords, type Passwords } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
@@ -40,7 +40,7 @@ export function createAuthService(deps: {
 }) {
   const now = deps.now ?? Date.now;
   const passwords = deps.passwords ?? argon2Passwords;
-  const hashKey = (key: string) => hashAccessKey(deps.secretKey, key);
+  const hashKey = accessKeyHasher(deps.secretKey);
   // Made now rather than at the first unknown user's login, which would otherwise take a hash longer.
   passwords.dummyHash().catch(() => {});
   const idleMs = (deps.sessionIdleSeconds ?? 0) * 1000;

@@ -1,4 +1,4 @@
-import { hashAccessKey, newAccessKey } from '../auth/access-key.js';
+import { accessKeyHasher, newAccessKey } from '../auth/access-key.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { User } from '../users/user.js';
 import type { TokensRepository } from './tokens.repository.js';
@@ -30,7 +30,7 @@ export function createTokensService(deps: {
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
-  const hashKey = (key: string) => hashAccessKey(deps.secretKey, key);
+  const hashKey = accessKeyHasher(deps.secretKey);
 
   return {
     /** Checks the credentials as login does, and issues a new token for that user. */
