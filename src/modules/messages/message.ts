@@ -1,3 +1,4 @@
+import { isoTime } from '../../http/iso-time.js';
 import type { User } from '../users/user.js';
 
 /** A message as stored, with the usernames of both ends (clients should not need a lookup). */
@@ -39,7 +40,7 @@ export function withMemberNames(row: StoredMessage, a: User, b: User): MessageRe
   };
 }
 
-const iso = (millis: number | null) => (millis === null ? null : new Date(millis).toISOString());
+const iso = (millis: number | null) => (millis === null ? null : isoTime(millis));
 
 /** The message object of the API. */
 export function presentMessage(message: MessageRecord) {

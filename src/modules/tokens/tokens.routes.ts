@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { notMadeWithToken } from '../../errors.js';
 import { authErrorResponses, Detail, FieldErrors } from '../../http/common.schemas.js';
+import { isoTime } from '../../http/iso-time.js';
 import { IssuedTokenSchema, TokenCredentials } from './tokens.schemas.js';
 import type { TokensService } from './tokens.service.js';
 
@@ -24,7 +25,7 @@ export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> 
     config: { throttle: 'login' },
   }, async (req, reply) => {
     const issued = await opts.tokens.issue(req.body.username, req.body.password);
-    return reply.code(201).send({ token: issued.key, user: issued.user, created_at: new Date(issued.createdAt).toISOString() });
+    return reply.code(201).send({ token: issued.key, user: issued.user, created_at: isoTime(issued.createdAt) });
   });
 
   app.delete('/tokens/current/', {
