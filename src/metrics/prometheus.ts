@@ -119,7 +119,11 @@ function formatLabels<L extends string>(labelNames: readonly L[], labels: LabelV
   return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
 }
 
+// Label values are formatted on every observation, to find their series; most need no escaping.
+const NEEDS_ESCAPING = /[\\"\n]/;
+
 function escapeLabelValue(value: string): string {
+  if (!NEEDS_ESCAPING.test(value)) return value;
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
