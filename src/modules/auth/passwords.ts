@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import { Worker } from 'node:worker_threads';
+import { type Algorithm, hash } from '@node-rs/argon2';
 
 // Algorithm is a const enum, which isolated modules cannot read: 2 is its Argon2id.
 const ARGON2ID = 2 as Algorithm;
 
-// OWASP's argon2id parameters; hashing runs on libuv's thread pool, off the event loop.
+// OWASP's argon2id parameters.
 const ARGON2_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 /**
@@ -14,6 +15,13 @@ const ARGON2_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, pa
  * core is left to the event loop; logins beyond that wait their turn.
  */
 const HASHING_SLOTS = Math.max(1, availableParallelism() - 1);
+/**
+ * How far below the service's the priority of the hashing threads is (a Linux nice value; 19 is the
+ * lowest): when requests keep every core busy, the kernel runs them before a hash, and logins wait.
+ * Other systems set priorities per process, not per thread, so there the threads keep the service's.
+ */
+const HASHING_NICENESS = process.platform === 'linux' ? 10 : 0;
+
 let hashing = 0;
 const waiting: (() => void)[] = [];
 
@@ -29,8 +37,75 @@ async function inHashingSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return inHashingSlot(() => bulkHashPassword(password));
+type HashingTask =
+  | { task: 'hash'; password: string; options: typeof ARGON2_OPTIONS }
+  | { task: 'verify'; hash: string; password: string };
+
+/**
+ * A worker thread that hashes and verifies passwords (`hashing-thread.mjs`), one task at a time, at the
+ * lower priority. It keeps the process alive only while it has a task.
+ */
+class HashingThread {
+  readonly #worker: Worker;
+  #current: { resolve(value: unknown): void; reject(error: Error): void } | null = null;
+  #alive = true;
+
+  constructor() {
+    this.#worker = new Worker(new URL('./hashing-thread.mjs', import.meta.url), { workerData: { niceness: HASHING_NICENESS } });
+    this.#worker.unref();
+    this.#worker.on('message', (reply: { value?: unknown; error?: string }) => {
+      this.#settle(reply.error === undefined ? { value: reply.value } : { error: new Error(reply.error) });
+    });
+    this.#worker.on('error', (error) => {
+      this.#alive = false;
+      this.#settle({ error });
+    });
+    this.#worker.on('exit', (code) => {
+      this.#alive = false;
+      this.#settle({ error: new Error(`the hashing thread stopped (exit code ${code})`) });
+    });
+  }
+
+  get alive(): boolean {
+    return this.#alive;
+  }
+
+  run(task: HashingTask): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#current = { resolve, reject };
+      this.#worker.ref();
+      this.#worker.postMessage(task);
+    });
+  }
+
+  #settle(outcome: { value: unknown } | { error: Error }): void {
+    const current = this.#current;
+    if (current === null) return;
+    this.#current = null;
+    this.#worker.unref();
+    if ('error' in outcome) current.reject(outcome.error);
+    else current.resolve(outcome.value);
+  }
+}
+
+// Threads are started as hashes need them, at most one per slot, and kept for the next.
+const idleThreads: HashingThread[] = [];
+
+function onHashingThread(task: HashingTask): Promise<unknown> {
+  return inHashingSlot(async () => {
+    let thread = idleThreads.pop();
+    while (thread !== undefined && !thread.alive) thread = idleThreads.pop();
+    thread ??= new HashingThread();
+    try {
+      return await thread.run(task);
+    } finally {
+      if (thread.alive) idleThreads.push(thread);
+    }
+  });
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  return await onHashingThread({ task: 'hash', password, options: ARGON2_OPTIONS }) as string;
 }
 
 /** The same hash without waiting for a slot: for bulk loads, where no request waits for the event loop. */
@@ -57,7 +132,7 @@ export const argon2Passwords: Passwords = {
 
   async verify(storedHash, password) {
     try {
-      return await inHashingSlot(() => verify(storedHash, password));
+      return await onHashingThread({ task: 'verify', hash: storedHash, password }) as boolean;
     } catch {
       return false;
     }
