@@ -56,6 +56,7 @@ export class DirectSqlite {
     if (executor.isTransaction !== this.#snapshot.otherTransactionOpen) return undefined;
     const statement = this.#statements.prepare(sql);
     // Outside a transaction, a read joins the turn's shared one; anything else must not run inside it.
+    // Prepared queries are SELECTs and writes: an INSERT ... RETURNING reads rows but is not readonly.
     if (!executor.isTransaction) {
       if (statement.reader && statement.readonly) this.#snapshot.enter();
       else this.#snapshot.end();

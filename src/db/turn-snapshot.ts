@@ -13,14 +13,22 @@ import type { SqliteDatabase } from 'kysely';
  *
  * Anything else ends the shared transaction before it runs: a write (so that it commits, and is
  * durable, before it is acknowledged, and the reads after it see it) and whatever Kysely runs, its
- * own transactions included (see `endingBeforeEachStatement`).
+ * own transactions included (see `endingBeforeEachStatement`). Kysely's `stream()` must not be used on
+ * SQLite: while a statement is being stepped through, better-sqlite3 runs no other but reads, so the
+ * turn's transaction could not begin.
  */
 export class TurnSnapshot {
   readonly #connection: SQLite.Database;
   readonly #begin: SQLite.Statement;
   readonly #commit: SQLite.Statement;
   #open = false;
-  readonly #endOfTurn = () => this.end();
+  readonly #endOfTurn = () => {
+    try {
+      this.end();
+    } catch {
+      // Left open: the next statement that must not run inside it tries again, and fails if it cannot.
+    }
+  };
 
   constructor(connection: SQLite.Database) {
     this.#connection = connection;
@@ -41,21 +49,15 @@ export class TurnSnapshot {
     setImmediate(this.#endOfTurn);
   }
 
-  /** Ends the turn's transaction now, if one is open. */
+  /**
+   * Ends the turn's transaction now, if one is open. Should that fail (committing a transaction that only
+   * read cannot fail for want of a lock), it throws, and whatever was to run after it does not: a write
+   * must never run inside it, where it would be acknowledged before it commits.
+   */
   end(): void {
     if (!this.#open) return;
+    if (this.#connection.open && this.#connection.inTransaction) this.#commit.run();
     this.#open = false;
-    if (!this.#connection.open || !this.#connection.inTransaction) return;
-    try {
-      this.#commit.run();
-    } catch {
-      // Committing a transaction that only read cannot fail for want of a lock. Should it fail for
-      // another reason, it is let go all the same, so that no later statement runs inside it; what is
-      // wrong with the connection is then told by the next statement, to its request.
-      try {
-        if (this.#connection.inTransaction) this.#connection.exec('rollback');
-      } catch { /* as above */ }
-    }
   }
 
   /** The connection as Kysely is to use it: every statement it prepares ends the turn's transaction first. */

@@ -12,9 +12,10 @@ const ARGON2_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, pa
 /**
  * Hashes run on threads, but each keeps a core busy for its whole ~15 ms: as many at once as there are
  * cores would starve the event loop, and every other request with it, during a storm of logins. One
- * core is left to the event loop; logins beyond that wait their turn.
+ * core is left to the event loop, and at most four hash at once (each thread keeps about 12 MiB, and
+ * the core count may be the host's rather than the container's); logins beyond that wait their turn.
  */
-const HASHING_SLOTS = Math.max(1, availableParallelism() - 1);
+const HASHING_SLOTS = Math.min(4, Math.max(1, availableParallelism() - 1));
 /**
  * How far below the service's the priority of the hashing threads is (a Linux nice value; 19 is the
  * lowest): when requests keep every core busy, the kernel runs them before a hash, and logins wait.
@@ -37,6 +38,9 @@ async function inHashingSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What argon2 itself refused: a stored hash it cannot read. Any other failure is the thread's. */
+class HashingTaskError extends Error {}
+
 type HashingTask =
   | { task: 'hash'; password: string; options: typeof ARGON2_OPTIONS }
   | { task: 'verify'; hash: string; password: string };
@@ -54,7 +58,7 @@ class HashingThread {
     this.#worker = new Worker(new URL('./hashing-thread.mjs', import.meta.url), { workerData: { niceness: HASHING_NICENESS } });
     this.#worker.unref();
     this.#worker.on('message', (reply: { value?: unknown; error?: string }) => {
-      this.#settle(reply.error === undefined ? { value: reply.value } : { error: new Error(reply.error) });
+      this.#settle(reply.error === undefined ? { value: reply.value } : { error: new HashingTaskError(reply.error) });
     });
     this.#worker.on('error', (error) => {
       this.#alive = false;
@@ -133,8 +137,9 @@ export const argon2Passwords: Passwords = {
   async verify(storedHash, password) {
     try {
       return await onHashingThread({ task: 'verify', hash: storedHash, password }) as boolean;
-    } catch {
-      return false;
+    } catch (error) {
+      if (error instanceof HashingTaskError) return false;
+      throw error;
     }
   },
 
