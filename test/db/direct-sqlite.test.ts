@@ -2,25 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { directRunnerOf } from '../../src/db/direct-sqlite.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { prepareQuery } from '../../src/db/prepared-query.js';
-import { createTestDatabase } from '../helpers/databases.js';
-
-async function sqlite(t: import('node:test').TestContext) {
-  const testDatabase = await createTestDatabase('sqlite');
-  t.after(() => testDatabase.drop());
-  await migrateToLatest(testDatabase.database);
-  const { db } = testDatabase.database;
-  const insertUser = prepareQuery((name: string) => db.insertInto('users').values({
-    username: name, username_lower: name, email: `${name}@example.com`, email_lower: `${name}@example.com`,
-    password_hash: 'x', is_active: 1, date_joined: 0,
-  }).returning('id'));
-  const byName = prepareQuery((name: string) => db.selectFrom('users').select(['id', 'username']).where('username_lower', '=', name));
-  return { db, insertUser, byName };
-}
+import { sqliteWithUserQueries } from '../helpers/user-queries.js';
 
 test('a prepared query of the database waits behind an open transaction and never sees its uncommitted rows', async (t) => {
-  const { db, insertUser, byName } = await sqlite(t);
+  const { db, insertUser, byName } = await sqliteWithUserQueries(t);
   assert.ok(directRunnerOf(db), 'SQLite databases run prepared queries directly');
   let commit!: () => void;
   const gate = new Promise<void>((resolve) => { commit = resolve; });
@@ -47,7 +32,7 @@ test('a prepared query of the database waits behind an open transaction and neve
 });
 
 test('a transaction let in runs its prepared queries inside itself: it sees its own writes, and they roll back with it', async (t) => {
-  const { db, insertUser, byName } = await sqlite(t);
+  const { db, insertUser, byName } = await sqliteWithUserQueries(t);
   const direct = directRunnerOf(db)!;
   await assert.rejects(db.transaction().execute((trx) => direct.within(trx, async () => {
     await insertUser.first(trx, 'erin');

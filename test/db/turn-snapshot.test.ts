@@ -2,20 +2,10 @@ import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { prepareQuery } from '../../src/db/prepared-query.js';
-import { createTestDatabase } from '../helpers/databases.js';
+import { sqliteWithUserQueries } from '../helpers/user-queries.js';
 
 async function sqlite(t: TestContext) {
-  const testDatabase = await createTestDatabase('sqlite');
-  t.after(() => testDatabase.drop());
-  await migrateToLatest(testDatabase.database);
-  const { db } = testDatabase.database;
-  const insertUser = prepareQuery((name: string) => db.insertInto('users').values({
-    username: name, username_lower: name, email: `${name}@example.com`, email_lower: `${name}@example.com`,
-    password_hash: 'x', is_active: 1, date_joined: 0,
-  }).returning('id'));
-  const byName = prepareQuery((name: string) => db.selectFrom('users').select(['id', 'username']).where('username_lower', '=', name));
+  const { testDatabase, db, insertUser, byName } = await sqliteWithUserQueries(t);
   // Another process's connection to the same file.
   const other = new SQLite(testDatabase.url.slice('sqlite:'.length), { timeout: 0 });
   t.after(() => other.close());
