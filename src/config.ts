@@ -33,7 +33,7 @@ export interface Config {
   readonly wsMaxBufferedBytes: number;
   /** SQLite: concurrent sends share one transaction and one fsync. Off: one commit per message. */
   readonly groupCommit: boolean;
-  /** SQLite: the service alone opens the file and keeps its locks (faster); nothing else may open it meanwhile. */
+  /** SQLite: the service alone opens the file and keeps its locks; nothing else may open it meanwhile. */
   readonly sqliteExclusive: boolean;
   /** How long a graceful shutdown may take (SIGTERM, SIGINT) before the process exits anyway, with code 1. */
   readonly shutdownTimeoutSeconds: number;
