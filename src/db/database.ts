@@ -7,6 +7,7 @@ import type { DatabaseSchema } from './schema.js';
 import { DirectSqlite } from './direct-sqlite.js';
 import { TurnSnapshot } from './turn-snapshot.js';
 import { withStatementCache } from './statement-cache.js';
+import { WalFile } from './wal-file.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -63,9 +64,17 @@ function openSqlite(path: string, exclusive: boolean): Database {
   }
   const statements = withStatementCache(connection);
   const snapshot = new TurnSnapshot(connection);
+  const wal = connection.pragma('journal_mode', { simple: true }) === 'wal' ? new WalFile(path) : null;
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: snapshot.endingBeforeEachStatement(statements) }) });
-  new DirectSqlite(db, statements, snapshot);
-  return { db, dialect: 'sqlite', destroy: () => db.destroy() };
+  new DirectSqlite(db, statements, snapshot, wal);
+  return {
+    db,
+    dialect: 'sqlite',
+    async destroy() {
+      await db.destroy();
+      await wal?.close();
+    },
+  };
 }
 
 function configureSqlite(connection: SQLite.Database, exclusive: boolean): void {

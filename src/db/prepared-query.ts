@@ -22,6 +22,8 @@ export interface PreparedQuery<Args extends unknown[], Row> {
   first(executor: QueryExecutor, ...args: Args): Promise<Row | undefined>;
   /** Runs a statement that returns no rows and answers how many rows it changed. */
   run(executor: QueryExecutor, ...args: Args): Promise<number>;
+  /** The compiled query with these arguments bound, to run later: `commitDurably` runs several as one transaction. */
+  bound(...args: Args): CompiledQuery<Row>;
 }
 
 /**
@@ -61,6 +63,10 @@ export function prepareQuery<Args extends unknown[], Row>(build: (...args: Args)
     },
     async run(executor, ...args) {
       return (await execute(executor, args)).changes;
+    },
+    bound(...args) {
+      const query = compile();
+      return { ...query, parameters: parametersOf(query, args) };
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { commitDurably } from '../../db/durable-commit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { User } from '../users/user.js';
@@ -28,25 +29,25 @@ export function createSessionsRepository(db: Kysely<DatabaseSchema>) {
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', now)
     .where('users.is_active', '=', 1));
+  // A login's writes.
+  const insertSession = prepareQuery((idHash: string, userId: number, csrfSecret: string, createdAt: number, expiresAt: number) =>
+    db.insertInto('sessions').values({
+      id_hash: idHash, user_id: userId, csrf_secret: csrfSecret, created_at: createdAt, last_seen_at: createdAt, expires_at: expiresAt,
+    }));
+  const deleteSession = prepareQuery((idHash: string) => db.deleteFrom('sessions').where('id_hash', '=', idHash));
+  const recordLogin = prepareQuery((userId: number, at: number) => db.updateTable('users').set({ last_login: at }).where('id', '=', userId));
 
   return {
     /**
-     * A login's writes, in one transaction (one commit, so one fsync on SQLite): the new session, the
-     * user's last login time, and the end of the session it replaces, if any.
+     * A login's writes, in one transaction (one commit, so one fsync on SQLite, made off the event loop):
+     * the new session, the user's last login time, and the end of the session it replaces, if any.
      */
     async insert(session: NewSession, replacingIdHash?: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        if (replacingIdHash !== undefined) await trx.deleteFrom('sessions').where('id_hash', '=', replacingIdHash).execute();
-        await trx.insertInto('sessions').values({
-          id_hash: session.idHash,
-          user_id: session.userId,
-          csrf_secret: session.csrfSecret,
-          created_at: session.createdAt,
-          last_seen_at: session.createdAt,
-          expires_at: session.expiresAt,
-        }).execute();
-        await trx.updateTable('users').set({ last_login: session.createdAt }).where('id', '=', session.userId).execute();
-      });
+      await commitDurably(db, [
+        ...(replacingIdHash === undefined ? [] : [deleteSession.bound(replacingIdHash)]),
+        insertSession.bound(session.idHash, session.userId, session.csrfSecret, session.createdAt, session.expiresAt),
+        recordLogin.bound(session.userId, session.createdAt),
+      ]);
     },
 
     /** The unexpired session with this hash, and its active user. */

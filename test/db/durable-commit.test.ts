@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { type TestContext, test } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import { commitDurably } from '../../src/db/durable-commit.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { prepareQuery } from '../../src/db/prepared-query.js';
+import { createTestDatabase, type DatabaseKind, describeEachDatabase, whileNoSchemaIsDropped } from '../helpers/databases.js';
+
+async function usersDatabase(t: TestContext, kind: DatabaseKind) {
+  const testDatabase = await createTestDatabase(kind);
+  t.after(() => testDatabase.drop());
+  await whileNoSchemaIsDropped(kind, () => migrateToLatest(testDatabase.database));
+  const { db } = testDatabase.database;
+  // The name stands in for the email address too: a prepared query binds its arguments, it cannot build on them.
+  const insertUser = prepareQuery((name: string, joinedAt: number) => db.insertInto('users').values({
+    username: name, username_lower: name, email: name, email_lower: name,
+    password_hash: 'x', is_active: 1, date_joined: joinedAt,
+  }));
+  const rename = prepareQuery((from: string, to: string) => db.updateTable('users').set({ username: to }).where('username_lower', '=', from));
+  const names = async () => (await db.selectFrom('users').select('username').orderBy('username').execute()).map((row) => row.username);
+  return { testDatabase, db, insertUser, rename, names };
+}
+
+describeEachDatabase('a durable commit', (kind) => {
+  test('runs its queries in order, as one transaction', async (t) => {
+    const { db, insertUser, rename, names } = await usersDatabase(t, kind);
+    await commitDurably(db, [insertUser.bound('alice', 1), rename.bound('alice', 'Alice'), insertUser.bound('bob', 2)]);
+    assert.deepEqual(await names(), ['Alice', 'bob']);
+  });
+
+  test('that fails changes nothing: the queries before the failing one are rolled back', async (t) => {
+    const { db, insertUser, names } = await usersDatabase(t, kind);
+    await commitDurably(db, [insertUser.bound('alice', 1)]);
+    await assert.rejects(commitDurably(db, [insertUser.bound('bob', 2), insertUser.bound('alice', 3)]));
+    assert.deepEqual(await names(), ['alice']);
+    await commitDurably(db, [insertUser.bound('carol', 4)]);
+    assert.deepEqual(await names(), ['alice', 'carol'], 'the connection is usable after the failure');
+  });
+});
+
+test('on SQLite, a durable commit is made at once and waits for the disk off the event loop, with synchronous=FULL kept for every other commit', async (t) => {
+  const { testDatabase, db, insertUser } = await usersDatabase(t, 'sqlite');
+  const other = new SQLite(testDatabase.url.slice('sqlite:'.length), { timeout: 0 });
+  t.after(() => other.close());
+  const foundElsewhere = (name: string) => other.prepare('select id from users where username_lower = ?').get(name) !== undefined;
+  const synchronous = async () => (await sql<{ synchronous: number }>`pragma synchronous`.execute(db)).rows[0].synchronous;
+  const FULL = 2;
+
+  const committing = commitDurably(db, [insertUser.bound('alice', 1)]);
+  assert.ok(foundElsewhere('alice'), 'committed before the promise settles: only the flush of the WAL is waited for');
+  await committing;
+  assert.equal(await synchronous(), FULL);
+
+  await assert.rejects(commitDurably(db, [insertUser.bound('bob', 2), insertUser.bound('alice', 3)]));
+  assert.equal(foundElsewhere('bob'), false);
+  assert.equal(await synchronous(), FULL, 'restored after a failed commit too');
+});
+
+test('on SQLite, a durable commit asked for while another transaction is open commits on its own, after it', async (t) => {
+  const { db, insertUser, names } = await usersDatabase(t, 'sqlite');
+  let letGo!: () => void;
+  const held = new Promise<void>((resolve) => {
+    letGo = resolve;
+  });
+  let inside!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    inside = resolve;
+  });
+  const rolledBack = db.transaction().execute(async (trx) => {
+    await insertUser.run(trx, 'alice', 1);
+    inside();
+    await held;
+    throw new Error('rolled back on purpose');
+  });
+  await opened;
+  const committing = commitDurably(db, [insertUser.bound('bob', 2)]);
+  letGo();
+  await assert.rejects(rolledBack, /on purpose/);
+  await committing;
+  assert.deepEqual(await names(), ['bob'], 'bob\'s commit did not join the transaction that was rolled back');
+});
