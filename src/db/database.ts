@@ -64,7 +64,7 @@ function openSqlite(path: string, exclusive: boolean): Database {
   }
   const statements = withStatementCache(connection);
   const snapshot = new TurnSnapshot(connection);
-  const wal = connection.pragma('journal_mode', { simple: true }) === 'wal' ? new WalFile(path) : null;
+  const wal = walFileOf(connection);
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: snapshot.endingBeforeEachStatement(statements) }) });
   new DirectSqlite(db, statements, snapshot, wal);
   return {
@@ -75,6 +75,13 @@ function openSqlite(path: string, exclusive: boolean): Database {
       await wal?.close();
     },
   };
+}
+
+/** The WAL of the connection's database, when it has one: a file, in WAL mode. Named after the path SQLite resolved (symbolic links followed). */
+function walFileOf(connection: SQLite.Database): WalFile | null {
+  if (connection.pragma('journal_mode', { simple: true }) !== 'wal') return null;
+  const main = (connection.pragma('database_list') as { name: string; file: string }[]).find((database) => database.name === 'main');
+  return main?.file ? new WalFile(`${main.file}-wal`) : null;
 }
 
 function configureSqlite(connection: SQLite.Database, exclusive: boolean): void {

@@ -99,9 +99,25 @@ export class DirectSqlite {
         throw error;
       }
     } finally {
-      this.#statements.prepare('pragma synchronous = FULL').run([]);
+      try {
+        this.#statements.prepare('pragma synchronous = FULL').run([]);
+      } catch (error) {
+        this.#closeForGood('synchronous=FULL could not be set again after a commit', error);
+      }
     }
-    return this.#wal.sync();
+    return this.#wal.sync().catch((error: unknown) => {
+      this.#closeForGood('the WAL could not be flushed to the disk after a commit', error);
+    });
+  }
+
+  /**
+   * Closes the connection, after which every statement fails, and throws. What was committed may not be
+   * on the disk, and every later commit would be written after it in the WAL, so none of them could be
+   * acknowledged as durable; a restart lets SQLite's recovery keep what the disk holds.
+   */
+  #closeForGood(what: string, cause: unknown): never {
+    this.#statements.close();
+    throw new Error(`${what}: the database connection is closed, and the service must be restarted`, { cause });
   }
 
   /** Lets the statements of `transaction` run directly while `work` runs inside it. */

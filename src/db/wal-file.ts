@@ -2,28 +2,28 @@ import { type FileHandle, open } from 'node:fs/promises';
 
 /**
  * The write-ahead log of an SQLite database, held open to be flushed to the disk (fdatasync) on libuv's
- * thread pool rather than on the event loop. The file stays the same one while the service's connection
- * is open: SQLite deletes it only when the last connection to the database closes, and empties it in place.
+ * thread pool rather than on the event loop. It is opened at the first flush, once a commit has made
+ * sure that it exists. The file stays the same one while the service's connection is open: SQLite
+ * deletes it only when the last connection to the database closes, and after a checkpoint writes it
+ * again from its beginning.
  */
 export class WalFile {
   readonly #path: string;
   #handle: Promise<FileHandle> | null = null;
 
-  constructor(databasePath: string) {
-    this.#path = `${databasePath}-wal`;
+  /** `path`: the WAL's own, from the database's path as SQLite resolved it (`pragma database_list`). */
+  constructor(path: string) {
+    this.#path = path;
   }
 
-  /** Resolves once everything written to the WAL so far, the commits in it included, is on the disk. */
+  /**
+   * Resolves once everything written to the WAL so far, the commits in it included, is on the disk.
+   * A failure is not retried: after a failed fdatasync the kernel may have dropped what it failed to
+   * write, and a later one would succeed without it.
+   */
   async sync(): Promise<void> {
-    const handle = this.#handle ??= open(this.#path, 'r');
-    try {
-      await (await handle).datasync();
-    } catch (error) {
-      // Opened afresh for the next commit, in case the handle itself is what failed.
-      if (this.#handle === handle) this.#handle = null;
-      void handle.then((file) => file.close()).catch(() => {});
-      throw error;
-    }
+    this.#handle ??= open(this.#path, 'r');
+    await (await this.#handle).datasync();
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
+import { openDatabase } from '../../src/db/database.js';
 import { commitDurably } from '../../src/db/durable-commit.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { prepareQuery } from '../../src/db/prepared-query.js';
@@ -79,4 +83,41 @@ test('on SQLite, a durable commit asked for while another transaction is open co
   await assert.rejects(rolledBack, /on purpose/);
   await committing;
   assert.deepEqual(await names(), ['bob'], 'bob\'s commit did not join the transaction that was rolled back');
+});
+
+test('on SQLite, a durable commit that finds the write lock taken fails alone, and leaves synchronous=FULL and the connection usable', async (t) => {
+  const { testDatabase, db, insertUser, names } = await usersDatabase(t, 'sqlite');
+  const other = new SQLite(testDatabase.url.slice('sqlite:'.length));
+  t.after(() => other.close());
+  await sql`pragma busy_timeout = 0`.execute(db);
+  other.exec('begin immediate');
+  await assert.rejects(commitDurably(db, [insertUser.bound('alice', 1)]), { code: 'SQLITE_BUSY' });
+  other.exec('rollback');
+  assert.equal((await sql<{ synchronous: number }>`pragma synchronous`.execute(db)).rows[0].synchronous, 2);
+  await commitDurably(db, [insertUser.bound('bob', 2)]);
+  assert.deepEqual(await names(), ['bob']);
+});
+
+test('on SQLite, a commit whose WAL cannot be flushed is not acknowledged, and the database is closed for good', async (t) => {
+  const { testDatabase, db, insertUser, names } = await usersDatabase(t, 'sqlite');
+  // The migrations wrote to the WAL; without its name in the directory it cannot be opened to be flushed.
+  rmSync(`${testDatabase.url.slice('sqlite:'.length)}-wal`);
+  await assert.rejects(commitDurably(db, [insertUser.bound('alice', 1)]), /must be restarted/);
+  await assert.rejects(names(), 'no statement runs on the connection any more');
+  await assert.rejects(commitDurably(db, [insertUser.bound('bob', 2)]));
+});
+
+test('on SQLite, the WAL flushed is the one beside the file a symbolic link names, where SQLite keeps it', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'durable-commit-'));
+  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  const linked = join(folder, 'linked.sqlite3');
+  symlinkSync(join(folder, 'real.sqlite3'), linked);
+  const database = openDatabase(`sqlite:${linked}`);
+  t.after(() => database.destroy());
+  await migrateToLatest(database);
+  await commitDurably(database.db, [database.db.insertInto('users').values({
+    username: 'alice', username_lower: 'alice', email: 'alice@example.com', email_lower: 'alice@example.com',
+    password_hash: 'x', is_active: 1, date_joined: 0,
+  }).compile()]);
+  assert.equal((await database.db.selectFrom('users').select('username').execute()).length, 1);
 });

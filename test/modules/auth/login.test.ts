@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildTestApp } from '../../helpers/app.js';
@@ -323,4 +324,17 @@ describeEachDatabase('/logout/', (kind) => {
     assert.equal(res.statusCode, 401);
     assert.deepEqual(res.json(), { detail: 'Invalid username or password.' });
   });
+});
+
+test('on SQLite, a login whose commit cannot be flushed to the disk fails, and the service stops being ready until restarted', async (t) => {
+  const { app, testDatabase } = await buildTestApp(t, 'sqlite');
+  await register(app, 'alice');
+  assert.equal((await app.inject({ url: '/readyz' })).statusCode, 200);
+  // Without its name in the directory, the WAL cannot be opened to be flushed.
+  rmSync(`${testDatabase.url.slice('sqlite:'.length)}-wal`);
+  const res = await new TestClient(app).post('/login/', { username: 'alice', password: passwordFor('alice') });
+  assert.equal(res.statusCode, 500);
+  assert.deepEqual(res.json(), { detail: 'A server error occurred.' });
+  assert.equal(res.cookies.length, 0, 'no session is handed out');
+  assert.equal((await app.inject({ url: '/readyz' })).statusCode, 503);
 });
