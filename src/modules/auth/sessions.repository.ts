@@ -29,13 +29,15 @@ export function createSessionsRepository(db: Kysely<DatabaseSchema>) {
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', now)
     .where('users.is_active', '=', 1));
-  // A login's writes.
+  // The writes of a login, a logout and a session in use.
   const insertSession = prepareQuery((idHash: string, userId: number, csrfSecret: string, createdAt: number, expiresAt: number) =>
     db.insertInto('sessions').values({
       id_hash: idHash, user_id: userId, csrf_secret: csrfSecret, created_at: createdAt, last_seen_at: createdAt, expires_at: expiresAt,
     }));
   const deleteSession = prepareQuery((idHash: string) => db.deleteFrom('sessions').where('id_hash', '=', idHash));
   const recordLogin = prepareQuery((userId: number, at: number) => db.updateTable('users').set({ last_login: at }).where('id', '=', userId));
+  const touchSession = prepareQuery((idHash: string, at: number) => db.updateTable('sessions').set({ last_seen_at: at })
+    .where('id_hash', '=', idHash).where('last_seen_at', '<', at));
 
   return {
     /**
@@ -63,14 +65,17 @@ export function createSessionsRepository(db: Kysely<DatabaseSchema>) {
       };
     },
 
+    /** A logout, or the end of an idle session: committed off the event loop, as a login is. */
     async delete(idHash: string): Promise<void> {
-      await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+      await commitDurably(db, [deleteSession.bound(idHash)]);
     },
 
-    /** Records activity; a no-op when a request already recorded a later time. */
+    /**
+     * Records activity; a no-op when a request already recorded a later time. Each session in use writes
+     * once a minute at most, but a service with many users in use writes often: off the event loop too.
+     */
     async touch(idHash: string, at: number): Promise<void> {
-      await db.updateTable('sessions').set({ last_seen_at: at })
-        .where('id_hash', '=', idHash).where('last_seen_at', '<', at).execute();
+      await commitDurably(db, [touchSession.bound(idHash, at)]);
     },
 
     /** Deletes the sessions past their absolute lifetime; answers how many. */
