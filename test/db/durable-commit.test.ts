@@ -102,9 +102,20 @@ test('on SQLite, a commit whose WAL cannot be flushed is not acknowledged, and t
   const { testDatabase, db, insertUser, names } = await usersDatabase(t, 'sqlite');
   // The migrations wrote to the WAL; without its name in the directory it cannot be opened to be flushed.
   rmSync(`${testDatabase.url.slice('sqlite:'.length)}-wal`);
-  await assert.rejects(commitDurably(db, [insertUser.bound('alice', 1)]), /must be restarted/);
+  // Both committed before either flush: the second waits for the flush after the first, which must not run.
+  const first = commitDurably(db, [insertUser.bound('alice', 1)]);
+  const second = commitDurably(db, [insertUser.bound('bob', 2)]);
+  await assert.rejects(first, /must be restarted/);
+  await assert.rejects(second, /must be restarted/);
   await assert.rejects(names(), 'no statement runs on the connection any more');
-  await assert.rejects(commitDurably(db, [insertUser.bound('bob', 2)]));
+  await assert.rejects(commitDurably(db, [insertUser.bound('carol', 3)]));
+});
+
+test('on SQLite, durable commits made at once share the flushes of the WAL, and each is answered once its own is done', async (t) => {
+  const { db, insertUser, names } = await usersDatabase(t, 'sqlite');
+  const users = Array.from({ length: 20 }, (_, i) => `user${String(i).padStart(2, '0')}`);
+  await Promise.all(users.map((name, i) => commitDurably(db, [insertUser.bound(name, i)])));
+  assert.deepEqual(await names(), users);
 });
 
 test('on SQLite, the WAL flushed is the one beside the file a symbolic link names, where SQLite keeps it', async (t) => {
