@@ -27,9 +27,10 @@ export class WalFile {
 
   /** Resolves once everything written to the WAL so far, the commits in it included, is on the disk. */
   sync(): Promise<void> {
-    if (this.#current === null) return this.#start();
-    // The flush under way may have begun before the caller's commit was written.
-    this.#next ??= this.#current.then(() => {}, () => {}).then(() => {
+    if (this.#current === null && this.#next === null) return this.#start();
+    // The flush under way may have begun before the caller's commit was written. (Between the end of one
+    // flush and the start of the next, #current is null and #next is not: the caller joins the next.)
+    this.#next ??= this.#current!.then(() => {}, () => {}).then(() => {
       this.#next = null;
       return this.#start();
     });
