@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { directRunnerOf } from '../../src/db/direct-sqlite.js';
-import { sqliteWithUserQueries } from '../helpers/user-queries.js';
+import { databaseWithUserQueries } from '../helpers/user-queries.js';
 
 test('a prepared query of the database waits behind an open transaction and never sees its uncommitted rows', async (t) => {
-  const { db, insertUser, byName } = await sqliteWithUserQueries(t);
+  const { db, insertUser, byName } = await databaseWithUserQueries(t);
   assert.ok(directRunnerOf(db), 'SQLite databases run prepared queries directly');
   let commit!: () => void;
   const gate = new Promise<void>((resolve) => { commit = resolve; });
@@ -32,7 +32,7 @@ test('a prepared query of the database waits behind an open transaction and neve
 });
 
 test('a transaction let in runs its prepared queries inside itself: it sees its own writes, and they roll back with it', async (t) => {
-  const { db, insertUser, byName } = await sqliteWithUserQueries(t);
+  const { db, insertUser, byName } = await databaseWithUserQueries(t);
   const direct = directRunnerOf(db)!;
   await assert.rejects(db.transaction().execute((trx) => direct.within(trx, async () => {
     await insertUser.first(trx, 'erin');

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
-import { sqliteWithUserQueries } from '../helpers/user-queries.js';
+import { databaseWithUserQueries } from '../helpers/user-queries.js';
 
 async function sqlite(t: TestContext) {
-  const { testDatabase, db, insertUser, byName } = await sqliteWithUserQueries(t);
+  const { testDatabase, db, insertUser, byName } = await databaseWithUserQueries(t);
   // Another process's connection to the same file.
   const other = new SQLite(testDatabase.url.slice('sqlite:'.length), { timeout: 0 });
   t.after(() => other.close());
