@@ -61,20 +61,61 @@ export function requestUrl(req: FastifyRequest): URL {
 
 /** The DRF envelope, with `next` and `previous` as absolute links built from this request. */
 export function pageEnvelope<T, R>(req: FastifyRequest, page: Page<T>, present: (item: T) => R) {
-  const url = requestUrl(req);
+  const location = page.pages > 1 ? requestLocation(req) : null;
   return {
     count: page.count,
-    next: page.number < page.pages ? linkToPage(url, page.number + 1) : null,
-    previous: page.number > 1 ? linkToPage(url, page.number - 1) : null,
+    next: location && page.number < page.pages ? linkToPage(location, page.number + 1) : null,
+    previous: location && page.number > 1 ? linkToPage(location, page.number - 1) : null,
     results: page.results.map(present),
   };
 }
 
-function linkToPage(url: URL, number: number): string {
-  const params = new URLSearchParams(url.search);
+/** Where a request was made: its origin and path, and its query string (from its `?`, or empty). */
+interface RequestLocation {
+  readonly originAndPath: string;
+  readonly search: string;
+}
+
+// A request target the URL parser would leave as it is: a path of characters it does not escape, with
+// no segment that could be `.` or `..` (also written `%2e`), and a query of printable ASCII without `#`.
+const PLAIN_TARGET = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(\?[\x21-\x22\x24-\x5b\x5d-\x7e]*)?$/;
+const DOT_SEGMENT = /(^|\/)(\.|%2e)+(\/|$)/i;
+const origins = new Map<string, string>();
+const MAX_ORIGINS = 64;
+
+/**
+ * `requestUrl`'s origin, path and query without parsing the whole URL for every page: the origin of a
+ * scheme and Host is parsed once (a service answers to few names), and a plain request target, as
+ * clients send, is taken as it is. Any other goes through the URL parser, so the links are the same
+ * either way (a property test compares the two).
+ */
+function requestLocation(req: FastifyRequest): RequestLocation {
+  const target = req.url;
+  const queryAt = target.indexOf('?');
+  const path = queryAt < 0 ? target : target.slice(0, queryAt);
+  if (!PLAIN_TARGET.test(target) || DOT_SEGMENT.test(path)) {
+    const url = requestUrl(req);
+    return { originAndPath: url.origin + url.pathname, search: url.search };
+  }
+  return { originAndPath: originOf(req) + path, search: queryAt < 0 ? '' : target.slice(queryAt) };
+}
+
+function originOf(req: FastifyRequest): string {
+  const base = `${req.protocol}://${req.host}`;
+  let origin = origins.get(base);
+  if (origin === undefined) {
+    origin = new URL('/', base).origin;
+    // Host is the client's to choose: only the first few are kept.
+    if (origins.size < MAX_ORIGINS) origins.set(base, origin);
+  }
+  return origin;
+}
+
+function linkToPage(location: RequestLocation, number: number): string {
+  const params = new URLSearchParams(location.search);
   if (number === 1) params.delete('page');
   else params.set('page', String(number));
   params.sort();
   const query = params.toString();
-  return `${url.origin}${url.pathname}${query ? `?${query}` : ''}`;
+  return `${location.originAndPath}${query ? `?${query}` : ''}`;
 }

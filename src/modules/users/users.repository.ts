@@ -142,6 +142,8 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
  * followed by the highest code point. `from` is empty for no prefix; null when nothing can match.
  */
 function prefixRange(prefix: string): { from: string; below: string } | null {
+  // The whole list, asked for on every visit: the empty prefix needs no normalizing.
+  if (prefix === '') return { from: '', below: PREFIX_END };
   if (prefix.includes('\0')) return null;
   const from = usernameKey(prefix);
   return { from, below: from + PREFIX_END };
