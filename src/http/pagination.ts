@@ -76,8 +76,9 @@ interface RequestLocation {
   readonly search: string;
 }
 
-// A request target the URL parser would leave as it is: a path of characters it does not escape, with
-// no segment that could be `.` or `..` (also written `%2e`), and a query of printable ASCII without `#`.
+// A request target whose link the URL parser would not change: a path of characters it does not escape,
+// with no segment that could be `.` or `..` (also written `%2e`), and a query of printable ASCII without
+// `#` (the parser escapes a few of those, `"'<>`, but URLSearchParams reads them back the same).
 const PLAIN_TARGET = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(\?[\x21-\x22\x24-\x5b\x5d-\x7e]*)?$/;
 const DOT_SEGMENT = /(^|\/)(\.|%2e)+(\/|$)/i;
 const origins = new Map<string, string>();
@@ -105,8 +106,9 @@ function originOf(req: FastifyRequest): string {
   let origin = origins.get(base);
   if (origin === undefined) {
     origin = new URL('/', base).origin;
-    // Host is the client's to choose: only the first few are kept.
-    if (origins.size < MAX_ORIGINS) origins.set(base, origin);
+    // Host is the client's to choose: a client sending many keeps the service from keeping any.
+    if (origins.size >= MAX_ORIGINS) origins.clear();
+    origins.set(base, origin);
   }
   return origin;
 }

@@ -30,7 +30,8 @@ function outcome<T>(run: () => T): { value: T } | { error: string } {
 // marks, characters it escapes), plain ones, and some beyond ASCII.
 const targetCharacter = fc.constantFrom(
   '/', '/', '.', '.', '%', '2', 'e', 'E', '?', '#', '&', '=', '+', '\\', ' ', '"', "'", '<', '>', '`', '{', '|',
-  '^', '[', ']', ':', '@', ';', '~', '-', '_', 'a', 'b', 'p', 'g', '1', 'é', '\u2603', '\t',
+  '^', '[', ']', ':', '@', ';', '~', '-', '_', 'a', 'b', 'p', 'g', '1', 'é', '\u2603', '\t', '\n', '\0', '\x7f',
+  '%2f', '%00', '%2E', 'page=',
 );
 const target = fc.oneof(
   fc.array(targetCharacter, { maxLength: 24 }).map((chars) => `/${chars.join('')}`),
@@ -38,8 +39,12 @@ const target = fc.oneof(
   fc.constantFrom('/users-list/', '/users-list/?page=2&page_size=5', '/list-messages/bob/?page=last',
     '/a/./b/', '/a/%2e%2E/b/', '//evil.example/x/', '/x/??page=2', '/x/?', '/x/?page=2#frag', '/a/.%2e/'),
 );
-const host = fc.constantFrom('localhost:8000', 'LocalHost:8000', 'localhost:80', 'example.com', 'EXAMPLE.com:443',
-  '[::1]:8000', '127.0.0.1', 'b\u00fccher.example', 'a@b.example', 'x/y', 'bad host', '', 'h:99999', 'h:0080');
+const host = fc.oneof(
+  fc.constantFrom('localhost:8000', 'LocalHost:8000', 'localhost:80', 'example.com', 'EXAMPLE.com:443',
+    '[::1]:8000', '127.0.0.1', 'b\u00fccher.example', 'a@b.example', 'x/y', 'bad host', '', 'h:99999', 'h:0080'),
+  // More names than the service keeps origins for.
+  fc.integer({ min: 1, max: 200 }).map((n) => `host${n}.example`),
+);
 const protocol = fc.constantFrom('http', 'https');
 
 test('page links are those the URL parser makes from the whole request URL, whatever the request target and Host', () => {
