@@ -12,11 +12,16 @@ import { prepareQuery } from '../../src/db/prepared-query.js';
 import { type DatabaseKind, describeEachDatabase } from '../helpers/databases.js';
 import { databaseWithUserQueries } from '../helpers/user-queries.js';
 
+/** SQLite's value for synchronous=FULL. */
+const FULL = 2;
+
 async function usersDatabase(t: TestContext, kind: DatabaseKind) {
   const { testDatabase, db, insertUser } = await databaseWithUserQueries(t, kind);
   const rename = prepareQuery((from: string, to: string) => db.updateTable('users').set({ username: to }).where('username_lower', '=', from));
   const names = async () => (await db.selectFrom('users').select('username').orderBy('username').execute()).map((row) => row.username);
-  return { testDatabase, db, insertUser, rename, names };
+  /** SQLite only: the connection's synchronous setting. */
+  const synchronous = async () => (await sql<{ synchronous: number }>`pragma synchronous`.execute(db)).rows[0].synchronous;
+  return { testDatabase, db, insertUser, rename, names, synchronous };
 }
 
 describeEachDatabase('a durable commit', (kind) => {
@@ -37,12 +42,10 @@ describeEachDatabase('a durable commit', (kind) => {
 });
 
 test('on SQLite, a durable commit is made at once and waits for the disk off the event loop, with synchronous=FULL kept for every other commit', async (t) => {
-  const { testDatabase, db, insertUser } = await usersDatabase(t, 'sqlite');
+  const { testDatabase, db, insertUser, synchronous } = await usersDatabase(t, 'sqlite');
   const other = new SQLite(testDatabase.url.slice('sqlite:'.length), { timeout: 0 });
   t.after(() => other.close());
   const foundElsewhere = (name: string) => other.prepare('select id from users where username_lower = ?').get(name) !== undefined;
-  const synchronous = async () => (await sql<{ synchronous: number }>`pragma synchronous`.execute(db)).rows[0].synchronous;
-  const FULL = 2;
 
   const committing = commitDurably(db, [insertUser.bound('alice')]);
   assert.ok(foundElsewhere('alice'), 'committed before the promise settles: only the flush of the WAL is waited for');
@@ -79,14 +82,14 @@ test('on SQLite, a durable commit asked for while another transaction is open co
 });
 
 test('on SQLite, a durable commit that finds the write lock taken fails alone, and leaves synchronous=FULL and the connection usable', async (t) => {
-  const { testDatabase, db, insertUser, names } = await usersDatabase(t, 'sqlite');
+  const { testDatabase, db, insertUser, names, synchronous } = await usersDatabase(t, 'sqlite');
   const other = new SQLite(testDatabase.url.slice('sqlite:'.length));
   t.after(() => other.close());
   await sql`pragma busy_timeout = 0`.execute(db);
   other.exec('begin immediate');
   await assert.rejects(commitDurably(db, [insertUser.bound('alice')]), { code: 'SQLITE_BUSY' });
   other.exec('rollback');
-  assert.equal((await sql<{ synchronous: number }>`pragma synchronous`.execute(db)).rows[0].synchronous, 2);
+  assert.equal(await synchronous(), FULL);
   await commitDurably(db, [insertUser.bound('bob')]);
   assert.deepEqual(await names(), ['bob']);
 });
