@@ -11,12 +11,24 @@ interface Metric {
   expose(): string;
 }
 
+/** One series of a counter: its label values fixed, so that counting looks nothing up. */
+export interface CounterSeries {
+  inc(by?: number): void;
+}
+
 export interface Counter<L extends string> {
   inc(labels: LabelValues<L>, by?: number): void;
+  /** The series of these label values, made on first use; keep it to count without finding it again. */
+  labels(labels: LabelValues<L>): CounterSeries;
+}
+
+export interface HistogramSeries {
+  observe(value: number): void;
 }
 
 export interface Histogram<L extends string> {
   observe(labels: LabelValues<L>, value: number): void;
+  labels(labels: LabelValues<L>): HistogramSeries;
 }
 
 export interface MetricDefinition<L extends string> {
@@ -46,16 +58,25 @@ export function createRegistry(): Registry {
   return {
     counter<L extends string>({ name, help, labelNames }: MetricDefinition<L>): Counter<L> {
       claim(name);
-      const series = new Map<string, number>();
-      if (labelNames.length === 0) series.set('', 0);
+      const series = new Map<string, { value: number }>();
+      const seriesOf = (labels: LabelValues<L>) => {
+        const key = formatLabels(labelNames, labels);
+        let found = series.get(key);
+        if (!found) series.set(key, (found = { value: 0 }));
+        return found;
+      };
+      if (labelNames.length === 0) seriesOf({} as LabelValues<L>);
       metrics.push({
         expose: () => header(name, help, 'counter')
-          + [...series].map(([labels, value]) => `${name}${labels} ${formatNumber(value)}\n`).join(''),
+          + [...series].map(([labels, { value }]) => `${name}${labels} ${formatNumber(value)}\n`).join(''),
       });
       return {
         inc(labels, by = 1) {
-          const key = formatLabels(labelNames, labels);
-          series.set(key, (series.get(key) ?? 0) + by);
+          seriesOf(labels).value += by;
+        },
+        labels(labels) {
+          const target = seriesOf(labels);
+          return { inc: (by = 1) => { target.value += by; } };
         },
       };
     },
@@ -63,6 +84,7 @@ export function createRegistry(): Registry {
     histogram<L extends string>({ name, help, labelNames, buckets }: MetricDefinition<L> & { buckets: readonly number[] }): Histogram<L> {
       claim(name);
       const bounds = [...buckets].sort((a, b) => a - b);
+      // counts[i]: observations in bucket i alone (above bound i-1, at most bound i), made cumulative when written.
       interface Series { labels: LabelValues<L>; counts: number[]; sum: number; count: number }
       const series = new Map<string, Series>();
       const seriesOf = (labels: LabelValues<L>): Series => {
@@ -71,14 +93,23 @@ export function createRegistry(): Registry {
         if (!found) series.set(key, (found = { labels, counts: bounds.map(() => 0), sum: 0, count: 0 }));
         return found;
       };
+      const observeIn = (target: Series, value: number) => {
+        let bucket = 0;
+        while (bucket < bounds.length && !(value <= bounds[bucket])) bucket += 1;
+        if (bucket < bounds.length) target.counts[bucket] += 1;
+        target.sum += value;
+        target.count += 1;
+      };
       // An unlabelled metric is shown at zero before its first observation, as client libraries do.
       if (labelNames.length === 0) seriesOf({} as LabelValues<L>);
       metrics.push({
         expose() {
           let text = header(name, help, 'histogram');
           for (const { labels, counts, sum, count } of series.values()) {
+            let cumulative = 0;
             bounds.forEach((bound, i) => {
-              text += `${name}_bucket${formatLabels(labelNames, labels, formatNumber(bound))} ${counts[i]}\n`;
+              cumulative += counts[i];
+              text += `${name}_bucket${formatLabels(labelNames, labels, formatNumber(bound))} ${cumulative}\n`;
             });
             text += `${name}_bucket${formatLabels(labelNames, labels, '+Inf')} ${count}\n`;
             text += `${name}_sum${formatLabels(labelNames, labels)} ${formatNumber(sum)}\n`;
@@ -89,11 +120,11 @@ export function createRegistry(): Registry {
       });
       return {
         observe(labels, value) {
+          observeIn(seriesOf(labels), value);
+        },
+        labels(labels) {
           const target = seriesOf(labels);
-          // Buckets are cumulative: an observation counts in every bucket whose bound it does not exceed.
-          bounds.forEach((bound, i) => { if (value <= bound) target.counts[i] += 1; });
-          target.sum += value;
-          target.count += 1;
+          return { observe: (value) => observeIn(target, value) };
         },
       };
     },

@@ -34,6 +34,35 @@ test('a histogram writes cumulative buckets, +Inf, sum and count', () => {
   ].join('\n'));
 });
 
+test('a series kept from labels() counts into the sample of the same label values', () => {
+  const registry = createRegistry();
+  const counter = registry.counter({ name: 'hits_total', help: 'Hits.', labelNames: ['route'] });
+  const histogram = registry.histogram({ name: 'took', help: 'Took.', labelNames: ['route'], buckets: [1, 2] });
+  const hits = counter.labels({ route: '/a' });
+  const took = histogram.labels({ route: '/a' });
+  hits.inc();
+  hits.inc(2);
+  counter.inc({ route: '/a' });
+  counter.labels({ route: '/b' }).inc();
+  // On a bound counts in that bucket; above the last only in +Inf.
+  for (const value of [1, 2, 2.5]) took.observe(value);
+  histogram.observe({ route: '/a' }, 0.5);
+  assert.equal(registry.expose(), [
+    '# HELP hits_total Hits.',
+    '# TYPE hits_total counter',
+    'hits_total{route="/a"} 4',
+    'hits_total{route="/b"} 1',
+    '# HELP took Took.',
+    '# TYPE took histogram',
+    'took_bucket{route="/a",le="1"} 2',
+    'took_bucket{route="/a",le="2"} 3',
+    'took_bucket{route="/a",le="+Inf"} 4',
+    'took_sum{route="/a"} 6',
+    'took_count{route="/a"} 4',
+    '',
+  ].join('\n'));
+});
+
 test('a collected value is read at every scrape', () => {
   const registry = createRegistry();
   let open = 1;
