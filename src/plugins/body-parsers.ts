@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { jsonParseError } from '../errors.js';
+import { appendRouteHook } from '../http/route-hooks.js';
 
 /**
  * JSON with the parser's reason in DRF's words, form-encoded bodies as DRF accepts them,
@@ -43,8 +44,11 @@ export function installBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  app.addHook('preValidation', (req, _reply, done) => {
-    if (req.body === undefined && req.routeOptions.schema?.body) (req as { body: unknown }).body = {};
+  const emptyBodyAsObject = (req: FastifyRequest, _reply: FastifyReply, done: () => void) => {
+    if (req.body === undefined) (req as { body: unknown }).body = {};
     done();
+  };
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.body) appendRouteHook(route, 'preValidation', emptyBodyAsObject);
   });
 }

@@ -1,8 +1,9 @@
 import { normalizeIP } from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { throttled } from '../errors.js';
 import { Detail } from '../http/common.schemas.js';
+import { appendRouteHook } from '../http/route-hooks.js';
 import { loginWindows } from '../modules/auth/login-throttle.js';
 import { type CounterStore, createMemoryCounterStore, type RateWindow } from '../rate-limit/counter-store.js';
 import { openRedisCounterStore } from '../rate-limit/redis-counter-store.js';
@@ -56,14 +57,6 @@ const addressOf = (req: FastifyRequest): string => normalizeIP(req.ip);
 const Throttled = { ...Detail, description: 'Too many requests: wait the seconds in `Retry-After`.' };
 
 type Hook = (req: FastifyRequest, reply: FastifyReply, payload?: unknown) => Promise<unknown>;
-type HookName = 'onRequest' | 'preHandler' | 'onSend';
-
-/** Adds `hook` after the route's own hooks of that kind (after `requireUser`, so the user is known). */
-function appendHook(route: RouteOptions, name: HookName, hook: Hook): void {
-  const existing = route[name] as Hook | Hook[] | undefined;
-  const hooks = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-  (route as unknown as Record<HookName, Hook[]>)[name] = [...hooks, hook];
-}
 
 /**
  * Rate limits, answered as DRF's throttling does: 429 `{"detail": "Request was throttled. Expected
@@ -112,14 +105,15 @@ export async function registerRateLimits(app: FastifyInstance, config: Config): 
     return payload;
   };
 
+  // After the route's own hooks (after `requireUser`, so the user is known).
   app.addHook('onRoute', (route) => {
     if ((route as { websocket?: boolean }).websocket) return;
     const policy = route.config?.throttle;
-    appendHook(route, 'onRequest', policy === 'send' ? countRequestAndSend : countRequest);
-    if (policy === 'registration') appendHook(route, 'preHandler', countRegistration);
+    appendRouteHook(route, 'onRequest', policy === 'send' ? countRequestAndSend : countRequest);
+    if (policy === 'registration') appendRouteHook(route, 'preHandler', countRegistration);
     if (policy === 'login') {
-      appendHook(route, 'preHandler', countLoginAttempt);
-      appendHook(route, 'onSend', refundUnlessFailed);
+      appendRouteHook(route, 'preHandler', countLoginAttempt);
+      appendRouteHook(route, 'onSend', refundUnlessFailed);
     }
     const response = route.schema?.response as Record<string, unknown> | undefined;
     if (response !== undefined && !('429' in response)) {
