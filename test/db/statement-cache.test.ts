@@ -36,3 +36,14 @@ test('rows come back as objects keyed by column name, from reads and from statem
   assert.deepEqual(database.prepare('select 1 as x, 2 as x').all([]), [{ x: 2 }]);
   database.close();
 });
+
+test('any column name comes back as it is, in the order of the columns', () => {
+  const database = withStatementCache(new SQLite(':memory:'));
+  const row = database.prepare(`select 1 as "a""b", 2 as "c\\d", 3 as "e'f", 4 as "line
+break", 5 as "é ü", 6 as "constructor", 7 as "a", 8 as "b", 9 as "a"`).all([])[0];
+  assert.deepEqual(Object.entries(row as object), [
+    ['a"b', 1], ['c\\d', 2], ["e'f", 3], ['line\nbreak', 4], ['é ü', 5], ['constructor', 6], ['a', 9], ['b', 8],
+  ]);
+  assert.throws(() => database.prepare('select 1 as "__proto__"'), /__proto__/);
+  database.close();
+});
