@@ -3,6 +3,8 @@
  * JSON events; a bus never parses them.
  */
 export interface Bus {
+  /** Whether what is published reaches this instance's sockets alone (the in-process bus). */
+  readonly deliversOnlyHere: boolean;
   /** Delivers `payload` to the sockets of `userId`, on every instance. Never throws: a loss is logged and counted. */
   publish(userId: number, payload: string): void;
   /** Tells every instance that a session or token ended, so that its sockets close. */

@@ -82,8 +82,11 @@ export function createHub(bus: Bus, options: HubOptions) {
 
     /** Sends an event to every socket of each of these users, on every instance. */
     publish(userIds: readonly number[], event: object): void {
+      // On the in-process bus, an event for users without a socket here reaches no one: not even serialized.
+      const targets = bus.deliversOnlyHere ? userIds.filter((userId) => byUser.has(userId)) : userIds;
+      if (targets.length === 0) return;
       const payload = JSON.stringify(event);
-      for (const userId of new Set(userIds)) bus.publish(userId, payload);
+      for (const userId of new Set(targets)) bus.publish(userId, payload);
     },
 
     /** Closes the sockets of a session or token that ended, on every instance. */

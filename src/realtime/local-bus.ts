@@ -5,6 +5,7 @@ export function createLocalBus(): Bus {
   const deliverHandlers: ((userId: number, payload: string) => void)[] = [];
   const revokeHandlers: ((credentialHash: string) => void)[] = [];
   return {
+    deliversOnlyHere: true,
     publish(userId, payload) {
       for (const handler of deliverHandlers) handler(userId, payload);
     },

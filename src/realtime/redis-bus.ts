@@ -56,6 +56,7 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
   }
 
   return {
+    deliversOnlyHere: false,
     publish: (userId, payload) => send(userChannelPrefix + userId, payload),
     revoke: (credentialHash) => send(revokeChannel, credentialHash),
     watch(userId) {
