@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
-import { type MessageRecord, withMemberNames } from '../messages/message.js';
+import { inConversation, type MessageRecord } from '../messages/message.js';
 import { type IdentifierColumn, identifierLookup, type User } from '../users/user.js';
 
 export interface ConversationSummary {
@@ -60,7 +60,7 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
       'conversation.id as conversation_id', 'conversation.message_count',
       'member.unread_count', 'member.last_read_id', 'last.id',
       'peer.id as peer_id', 'peer.username as peer_username', 'peer.email as peer_email',
-      'last.sender_id', 'last.recipient_id', 'last.content', 'last.created_at', 'last.edited_at',
+      'last.sender_id', 'last.content', 'last.created_at', 'last.edited_at',
       'last.deleted_at', 'last.client_id',
     ])
     .where('member.user_id', '=', userId)
@@ -110,7 +110,7 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
           messageCount: row.message_count,
           unreadCount: row.unread_count,
           lastReadId: row.last_read_id,
-          lastMessage: withMemberNames(row, user, peer),
+          lastMessage: inConversation(row, row.conversation_id, user, peer),
         };
       });
       return { entries, more: rows.length > limit };

@@ -16,22 +16,26 @@ export interface MessageRecord {
   readonly client_id: string | null;
 }
 
-/** A message's stored columns, without the usernames. */
-export type StoredMessage = Omit<MessageRecord, 'sender_username' | 'recipient_username'>;
+/**
+ * A message's columns as read from its conversation, where the conversation and its two members are
+ * known: the sender says who the recipient is, the other member.
+ */
+export type ConversationRow = Omit<MessageRecord, 'conversation_id' | 'recipient_id' | 'sender_username' | 'recipient_username'>;
 
 /**
- * The stored message with both usernames, known from its conversation's two members (the same user
- * twice for notes to oneself). An object literal of one fixed shape: a spread per row costs several
- * times more.
+ * The message of a row of the conversation `conversationId` between `a` and `b` (the same user twice
+ * for notes to oneself). An object literal of one fixed shape: a spread per row costs several times
+ * more.
  */
-export function withMemberNames(row: StoredMessage, a: User, b: User): MessageRecord {
+export function inConversation(row: ConversationRow, conversationId: number, a: User, b: User): MessageRecord {
+  const fromA = row.sender_id === a.id;
   return {
     id: row.id,
-    conversation_id: row.conversation_id,
+    conversation_id: conversationId,
     sender_id: row.sender_id,
-    recipient_id: row.recipient_id,
-    sender_username: row.sender_id === a.id ? a.username : b.username,
-    recipient_username: row.recipient_id === a.id ? a.username : b.username,
+    recipient_id: fromA ? b.id : a.id,
+    sender_username: fromA ? a.username : b.username,
+    recipient_username: fromA ? b.username : a.username,
     content: row.content,
     created_at: row.created_at,
     edited_at: row.edited_at,

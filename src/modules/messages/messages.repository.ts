@@ -7,7 +7,7 @@ import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { orderedPair } from '../conversations/conversations.repository.js';
 import type { User } from '../users/user.js';
-import { type MessageRecord, type StoredMessage, withMemberNames } from './message.js';
+import { type ConversationRow, inConversation, type MessageRecord } from './message.js';
 
 export interface NewMessage {
   sender: User;
@@ -42,12 +42,12 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
   }
 
   /**
-   * A conversation's rows without the users joined in: whoever reads a conversation knows its two
-   * members already, and their usernames are filled in from those (see withUsernames).
+   * A conversation's rows without the users joined in, and without what the reader knows already: the
+   * conversation and its two members (see inConversation). Each value read costs, ten rows a page.
    */
   function selectConversationRows() {
     return db.selectFrom('messages')
-      .select(['id', 'conversation_id', 'sender_id', 'recipient_id', 'content', 'created_at', 'edited_at', 'deleted_at', 'client_id']);
+      .select(['id', 'sender_id', 'content', 'created_at', 'edited_at', 'deleted_at', 'client_id']);
   }
 
   // The send path and the history reads run these shapes on every request: built and compiled once.
@@ -208,22 +208,22 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
      * from the newest end, so the last page costs what the first does.
      */
     async pageOfConversation(conversationId: number, members: Members, offset: number, limit: number, count: number): Promise<MessageRecord[]> {
-      if (offset <= count / 2) return withUsernames(await oldestFirst.all(db, conversationId, limit, offset), members);
+      if (offset <= count / 2) return inMembers(await oldestFirst.all(db, conversationId, limit, offset), conversationId, members);
       const fromEnd = Math.max(0, count - offset - limit);
       const rows = await newestFirst.all(db, conversationId, Math.min(limit, count - offset), fromEnd);
-      return withUsernames(rows.reverse(), members);
+      return inMembers(rows.reverse(), conversationId, members);
     },
 
     /** Up to `limit` messages older than `beforeId`, newest first, and whether more lie beyond. */
     async sliceBefore(conversationId: number, members: Members, beforeId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
       const rows = await before.all(db, conversationId, beforeId, limit + 1);
-      return { rows: withUsernames(rows.slice(0, limit), members), more: rows.length > limit };
+      return { rows: inMembers(rows.slice(0, limit), conversationId, members), more: rows.length > limit };
     },
 
     /** Up to `limit` messages from `fromId` on (inclusive), oldest first, and whether more lie beyond. */
     async sliceFrom(conversationId: number, members: Members, fromId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
       const rows = await from.all(db, conversationId, fromId, limit + 1);
-      return { rows: withUsernames(rows.slice(0, limit), members), more: rows.length > limit };
+      return { rows: inMembers(rows.slice(0, limit), conversationId, members), more: rows.length > limit };
     },
 
     /** Whether the conversation has a message with an id at most `id`: one probe of the index. */
@@ -272,6 +272,6 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
 
 export type MessagesRepository = ReturnType<typeof createMessagesRepository>;
 
-function withUsernames(rows: readonly StoredMessage[], [a, b]: Members): MessageRecord[] {
-  return rows.map((row) => withMemberNames(row, a, b));
+function inMembers(rows: readonly ConversationRow[], conversationId: number, [a, b]: Members): MessageRecord[] {
+  return rows.map((row) => inConversation(row, conversationId, a, b));
 }
