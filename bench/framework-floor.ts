@@ -34,18 +34,20 @@ try {
   console.log(`${machineDescription()}\nhistory page body: ${bytes} B; ${rounds} rounds of ${load.seconds} s, ${load.connections} connections`);
   for (const server of servers) await runLoad(server.port, request, { ...load, seconds: 2 });
   const rates = servers.map((): number[] => []);
+  const cpuPerPage = servers.map((): number[] => []);
   for (let round = 0; round < rounds; round += 1) {
     for (const [i, server] of servers.entries()) {
-      const figures = await runLoad(server.port, request, load);
+      const figures = await runLoad(server.port, request, load, () => server.cpuSeconds());
       if (Object.keys(figures.failures).length > 0) throw new Error(`${server.name}: ${JSON.stringify(figures.failures)}`);
       rates[i].push(figures.rate);
+      cpuPerPage[i].push((figures.serverCores / figures.rate) * 1e6);
       await server.settle();
     }
     console.log(`round ${round + 1}: ${servers.map((server, i) => `${server.name} ${Math.round(rates[i][round])}/s`).join(', ')}`);
   }
   const ceiling = median(rates[0]);
-  console.log(`\n${table(['server', 'req/s (median)', 'of the ceiling'], servers.map((server, i) => [
-    server.name, String(Math.round(median(rates[i]))), fixed(median(rates[i]) / ceiling, 2),
+  console.log(`\n${table(['server', 'req/s (median)', 'of the ceiling', 'server CPU a page (median)'], servers.map((server, i) => [
+    server.name, String(Math.round(median(rates[i]))), fixed(median(rates[i]) / ceiling, 2), `${fixed(median(cpuPerPage[i]))} µs`,
   ]))}`);
 } finally {
   killChildServers();
