@@ -6,6 +6,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { groupCommit, transactionPerUnit } from './db/group-commit.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loggerOptions } from './http/logging.js';
+import { installResponseSerializer } from './http/response-serializer.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { scheduleSessionPurge } from './modules/auth/session-purge.js';
@@ -49,6 +50,8 @@ export interface BuildOptions {
   database?: Database;
   /** Pino options, or false for no logging (tests). */
   logger?: boolean | Record<string, unknown>;
+  /** Every answer validated against its response schema before it is written (tests). */
+  checkResponses?: boolean;
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -102,6 +105,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   installValidation(app);
+  installResponseSerializer(app, { checked: options.checkResponses ?? false });
   installBodyParsers(app);
   installErrorHandler(app);
   installReadBatching(app);

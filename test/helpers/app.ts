@@ -37,6 +37,6 @@ export async function buildAppOn(kind: DatabaseKind, testDatabase: TestDatabase,
   // Rate limits stay off unless a test turns them on: the suite signs up many users from one address.
   const config = loadConfig({ DATABASE_URL: testDatabase.url, SECRET_KEY: 'test-secret-key', RATE_LIMITS: 'off', ...env });
   const app = await whileNoSchemaIsDropped(kind,
-    () => buildApp(config, { database: testDatabase.database, logger: options.logger ?? false }));
+    () => buildApp(config, { database: testDatabase.database, logger: options.logger ?? false, checkResponses: true }));
   return { app, config, testDatabase };
 }

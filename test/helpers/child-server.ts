@@ -74,7 +74,7 @@ export async function createChildDatabase(t: TestContext, kind: DatabaseKind, ap
     },
     async openApp(env = {}, logger = false) {
       const config = loadConfig({ SECRET_KEY: 'child-secret-key', RATE_LIMITS: 'off', ...env, DATABASE_URL: url });
-      const app = await whileNoSchemaIsDropped(kind, () => buildApp(config, { logger }));
+      const app = await whileNoSchemaIsDropped(kind, () => buildApp(config, { logger, checkResponses: true }));
       apps.push(app);
       return app;
     },
