@@ -1,8 +1,8 @@
 /**
  * `npm run bench:floor [-- --rounds R --seconds S]`: the history page answered from memory by Fastify
- * (bench/framework-server.ts), bare and with the service's logger and cookie parsing, against the
- * ceiling (bench/ceiling-server.ts) answering a body of the same size, driven in turns by autocannon
- * at 50 connections. What is left of the ceiling once the framework has had its share is what the
+ * (bench/framework-server.ts), bare, with the service's logger and cookie parsing, and with those and
+ * the service's serializer, against the ceiling (bench/ceiling-server.ts) answering a body of the same
+ * size, driven in turns by autocannon at 50 connections. What is left of the ceiling once the framework has had its share is what the
  * service's own work (its hooks, the database, the answer) can at best be measured against.
  */
 import { parseArgs } from 'node:util';
@@ -30,6 +30,8 @@ try {
     await ChildServer.start('ceiling', 'bench/ceiling-server.ts', { CEILING_ROUTES: JSON.stringify({ [`GET ${PATH}`]: bytes }) }, PATH),
     await ChildServer.start('fastify', 'bench/framework-server.ts', { FRAMEWORK_LAYERS: 'bare' }, PATH),
     await ChildServer.start('fastify, logger, cookies', 'bench/framework-server.ts', { FRAMEWORK_LAYERS: 'logged' }, PATH),
+    await ChildServer.start('fastify, logger, cookies, the service\'s serializer', 'bench/framework-server.ts',
+      { FRAMEWORK_LAYERS: 'logged', FRAMEWORK_SERIALIZER: 'service' }, PATH),
   ];
   console.log(`${machineDescription()}\nhistory page body: ${bytes} B; ${rounds} rounds of ${load.seconds} s, ${load.connections} connections`);
   for (const server of servers) await runLoad(server.port, request, { ...load, seconds: 2 });
