@@ -2,8 +2,9 @@
  * `npm run bench:floor [-- --rounds R --seconds S]`: the history page answered from memory by Fastify
  * (bench/framework-server.ts), bare, with the service's logger and cookie parsing, and with those and
  * the service's serializer, against the ceiling (bench/ceiling-server.ts) answering a body of the same
- * size, driven in turns by autocannon at 50 connections. What is left of the ceiling once the framework has had its share is what the
- * service's own work (its hooks, the database, the answer) can at best be measured against.
+ * size, driven in turns by autocannon at 50 connections. What is left of the ceiling once the
+ * framework has had its share is what the service's own work (its hooks, the database, the answer)
+ * can at best be measured against.
  */
 import { parseArgs } from 'node:util';
 import { ChildServer, killChildServers } from './child-server.js';
