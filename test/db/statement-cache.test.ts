@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import SQLite from 'better-sqlite3';
+import fc from 'fast-check';
 import { withStatementCache } from '../../src/db/statement-cache.js';
 
 test('the same SQL text is prepared once and its statement reused', () => {
@@ -45,5 +46,54 @@ break", 5 as "é ü", 6 as "constructor", 7 as "a", 8 as "b", 9 as "a"`).all([])
     ['a"b', 1], ['c\\d', 2], ["e'f", 3], ['line\nbreak', 4], ['é ü', 5], ['constructor', 6], ['a', 9], ['b', 8],
   ]);
   assert.throws(() => database.prepare('select 1 as "__proto__"'), /__proto__/);
+  database.close();
+});
+
+test('reads of INTEGER and TEXT columns arrive as one JSON value, with every value and the order as stored', () => {
+  const connection = new SQLite(':memory:');
+  const database = withStatementCache(connection);
+  database.prepare('create table notes (id integer primary key, body text, at integer, score real, data blob)').run([]);
+  const insert = database.prepare('insert into notes (id, body, at, score, data) values (?, ?, ?, ?, ?)');
+  fc.assert(fc.property(
+    fc.uniqueArray(fc.record({
+      id: fc.integer({ min: 1, max: 2 ** 31 }),
+      body: fc.option(fc.string({ unit: 'binary' }), { nil: null }),
+      at: fc.option(fc.oneof(fc.maxSafeInteger(), fc.constantFrom(2 ** 53 + 2, -(2 ** 62))), { nil: null }),
+    }), { selector: (note) => note.id, maxLength: 12 }),
+    fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 4 }),
+    (notes, limit, offset) => {
+      database.prepare('delete from notes').run([]);
+      for (const note of notes) insert.run([note.id, note.body, note.at, null, null]);
+      const page = database.prepare('select id, body, at from notes order by id desc limit cast(? as integer) offset ?');
+      assert.equal(page.rowsAsJson, true);
+      // better-sqlite3's own row objects, read without the cache, are the reference.
+      const expected = connection.prepare('select id, body, at from notes order by id desc limit ? offset ?').all(limit, offset);
+      assert.deepEqual(page.all([limit, offset]), expected);
+    },
+  ));
+  database.close();
+});
+
+test('reads that JSON could change, and statements that cannot be wrapped, are read as arrays', () => {
+  const database = withStatementCache(new SQLite(':memory:'));
+  database.prepare('create table notes (id integer primary key, score real, data blob)').run([]);
+  database.prepare('insert into notes (id, score, data) values (?, ?, ?)').run([1, 0.1 + 0.2, Buffer.from([0, 1, 255])]);
+  const cases: [string, unknown][] = [
+    ['select id, score from notes', { id: 1, score: 0.1 + 0.2 }],
+    ['select id, data from notes', { id: 1, data: Buffer.from([0, 1, 255]) }],
+    ['select id, id + 1 as next from notes', { id: 1, next: 2 }],
+    ['select id, id from notes', { id: 1 }],
+  ];
+  for (const [sql, row] of cases) {
+    const statement = database.prepare(sql);
+    assert.equal(statement.rowsAsJson, false, sql);
+    assert.deepEqual(statement.all([]), [row], sql);
+  }
+  const pragma = database.prepare('pragma table_info(notes)');
+  assert.equal(pragma.rowsAsJson, false);
+  assert.equal(pragma.all([]).length, 3);
+  const insert = database.prepare('insert into notes (id) values (?) returning id');
+  assert.equal(insert.rowsAsJson, false);
+  assert.deepEqual(insert.all([2]), [{ id: 2 }]);
   database.close();
 });
