@@ -6,6 +6,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { groupCommit, transactionPerUnit } from './db/group-commit.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loggerOptions } from './http/logging.js';
+import { requestLoggerFactory } from './http/request-logger.js';
 import { installResponseSerializer } from './http/response-serializer.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { createAuthService } from './modules/auth/auth.service.js';
@@ -63,6 +64,7 @@ const GROUP_COMMIT_MAX_BATCH = 64;
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logger),
+    childLoggerFactory: requestLoggerFactory,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,

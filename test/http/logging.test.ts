@@ -9,7 +9,7 @@ import { closed, connect, listen } from '../helpers/sockets.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Every line the app logs, raw and parsed; a line that is not JSON fails the test. */
-function logSink() {
+function logSink(level = 'trace') {
   const raw: string[] = [];
   const lines: Record<string, unknown>[] = [];
   let pending = '';
@@ -26,7 +26,7 @@ function logSink() {
       done();
     },
   });
-  return { raw, lines, logger: { level: 'trace', stream } };
+  return { raw, lines, logger: { level, stream } };
 }
 
 function assertNeverLogged(raw: readonly string[], secrets: Record<string, string>): void {
@@ -127,6 +127,26 @@ describeEachDatabase('logs', (kind) => {
       assert.ok((line.err as { stack?: string }).stack, 'the cause is logged');
     }
     assertNeverLogged(logs.raw, { password, 'session id': sessionId, 'CSRF token': csrfToken, 'message content': content });
+  });
+
+  test('at the warn level, requests log nothing until one fails, and that one with its request id', async (t) => {
+    const logs = logSink('warn');
+    const [{ app, testDatabase }] = await buildTestInstances(t, kind, 1, {}, { logger: logs.logger });
+    const password = 'Secret-Passphrase-5c7e21';
+    await app.inject({ method: 'POST', url: '/register/', payload: { username: 'alice', email: 'alice@example.com', password } });
+    const alice = new TestClient(app);
+    await alice.login('alice', password);
+    assert.equal((await alice.post('/messages/', { recipient: 'alice', content: 'a note' })).statusCode, 201);
+    assert.equal((await alice.get('/list-messages/alice/')).statusCode, 200);
+    assert.equal((await app.inject({ method: 'GET', url: '/no-such-page/' })).statusCode, 404);
+    assert.equal(logs.raw.length, 0, logs.raw.join('\n'));
+
+    await testDatabase.database.destroy();
+    assert.equal((await alice.get('/list-messages/alice/')).statusCode, 500);
+    assert.equal(logs.lines.length, 1);
+    assert.equal(logs.lines[0].msg, 'unhandled error');
+    assert.equal(logs.lines[0].level, 50);
+    assert.match(String(logs.lines[0].reqId), UUID);
   });
 
   test('credentials, bodies and passwords are censored even where code logs them by mistake', async (t) => {
