@@ -64,7 +64,7 @@ const GROUP_COMMIT_MAX_BATCH = 64;
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logger),
-    childLoggerFactory: requestLoggerFactory,
+    ...(options.logger === false ? {} : { childLoggerFactory: requestLoggerFactory }),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,

@@ -73,20 +73,27 @@ function rowsBuiltInJavaScript(connection: SQLite.Database, sql: string, stateme
 /** Declared column types whose values JSON carries exactly: integers (as better-sqlite3 reads them, doubles) and text. */
 const JSON_EXACT_TYPES = new Set(['integer', 'text']);
 
+/** A compound SELECT, whose column types describe its first arm only. Matching a word in a string literal merely falls back. */
+const COMPOUND = /\b(union|intersect|except)\b/i;
+
 /**
  * `sql` wrapped to answer its rows as one JSON array of arrays of their values, or null where that
- * could change a value: a statement that writes, a column that is not a table column declared INTEGER
- * or TEXT (an expression, a REAL, a BLOB, which SQLite's JSON would make null), or two columns of one
- * name (the wrapper names them). Our writes bind only numbers, strings and nulls, so such columns hold
- * nothing else. SQLite keeps the ORDER BY of a subquery that feeds an aggregate other than count, min
- * and max, so the array holds the rows in the statement's order. A statement that cannot be wrapped
- * (a pragma, say) is read as arrays.
+ * could change a value: a statement that writes; a column that is not a table column declared INTEGER
+ * or TEXT (an expression; a REAL, which SQLite writes exactly today, but we do not rely on it; a BLOB,
+ * which JSON cannot hold); a compound SELECT; two columns whose names SQLite would take for one
+ * (names are matched regardless of case). It relies on no BLOB being stored in an INTEGER or TEXT
+ * column: the service binds numbers, strings and nulls only. SQLite's optimizer keeps the ORDER BY of
+ * a FROM-clause subquery that feeds an aggregate other than count, min and max, so the array holds the
+ * rows in the statement's order (a test checks it, with a LIMIT and without). A statement that cannot be wrapped (a pragma, say) is
+ * read as arrays. The rows are one string, so a read of hundreds of megabytes would fail where arrays
+ * would not; the service's reads are key lookups or have a LIMIT.
  */
 function jsonRowsOf(connection: SQLite.Database, sql: string, columns: readonly SQLite.ColumnDefinition[],
   readonly: boolean): SQLite.Statement | null {
   const names = columns.map((column) => column.name);
   const exact = columns.every((column) => column.table !== null && JSON_EXACT_TYPES.has(column.type?.toLowerCase() ?? ''));
-  if (!readonly || !exact || new Set(names).size !== names.length) return null;
+  const distinct = new Set(names.map((name) => name.toLowerCase())).size === names.length;
+  if (!readonly || !exact || !distinct || COMPOUND.test(sql)) return null;
   const values = names.map((name) => `"${name.replaceAll('"', '""')}"`).join(', ');
   try {
     return connection.prepare(`select json_group_array(json_array(${values})) from (${sql})`).pluck();

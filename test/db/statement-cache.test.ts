@@ -69,6 +69,10 @@ test('reads of INTEGER and TEXT columns arrive as one JSON value, with every val
       // better-sqlite3's own row objects, read without the cache, are the reference.
       const expected = connection.prepare('select id, body, at from notes order by id desc limit ? offset ?').all(limit, offset);
       assert.deepEqual(page.all([limit, offset]), expected);
+      // Without a LIMIT too, the rows keep the statement's order.
+      const byTime = database.prepare('select id, body, at from notes order by at desc, body, id');
+      assert.equal(byTime.rowsAsJson, true);
+      assert.deepEqual(byTime.all([]), connection.prepare('select id, body, at from notes order by at desc, body, id').all());
     },
   ));
   database.close();
@@ -83,11 +87,15 @@ test('reads that JSON could change, and statements that cannot be wrapped, are r
     ['select id, data from notes', { id: 1, data: Buffer.from([0, 1, 255]) }],
     ['select id, id + 1 as next from notes', { id: 1, next: 2 }],
     ['select id, id from notes', { id: 1 }],
+    // SQLite matches column names regardless of case, so the wrapper could not tell these apart.
+    ['select id, score as "ID" from notes', { id: 1, ID: 0.1 + 0.2 }],
+    // The column types of a compound SELECT describe its first arm only.
+    ['select id from notes union all select data from notes', [{ id: 1 }, { id: Buffer.from([0, 1, 255]) }]],
   ];
   for (const [sql, row] of cases) {
     const statement = database.prepare(sql);
     assert.equal(statement.rowsAsJson, false, sql);
-    assert.deepEqual(statement.all([]), [row], sql);
+    assert.deepEqual(statement.all([]), Array.isArray(row) ? row : [row], sql);
   }
   const pragma = database.prepare('pragma table_info(notes)');
   assert.equal(pragma.rowsAsJson, false);

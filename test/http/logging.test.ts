@@ -132,6 +132,13 @@ describeEachDatabase('logs', (kind) => {
   test('at the warn level, requests log nothing until one fails, and that one with its request id', async (t) => {
     const logs = logSink('warn');
     const [{ app, testDatabase }] = await buildTestInstances(t, kind, 1, {}, { logger: logs.logger });
+    // Each request's logger is made from this one: count the child loggers made.
+    let children = 0;
+    const makeChild = app.log.child.bind(app.log);
+    app.log.child = (bindings, options) => {
+      children += 1;
+      return makeChild(bindings, options);
+    };
     const password = 'Secret-Passphrase-5c7e21';
     await app.inject({ method: 'POST', url: '/register/', payload: { username: 'alice', email: 'alice@example.com', password } });
     const alice = new TestClient(app);
@@ -140,6 +147,7 @@ describeEachDatabase('logs', (kind) => {
     assert.equal((await alice.get('/list-messages/alice/')).statusCode, 200);
     assert.equal((await app.inject({ method: 'GET', url: '/no-such-page/' })).statusCode, 404);
     assert.equal(logs.raw.length, 0, logs.raw.join('\n'));
+    assert.equal(children, 0, 'no request made a child logger');
 
     await testDatabase.database.destroy();
     assert.equal((await alice.get('/list-messages/alice/')).statusCode, 500);
@@ -147,6 +155,7 @@ describeEachDatabase('logs', (kind) => {
     assert.equal(logs.lines[0].msg, 'unhandled error');
     assert.equal(logs.lines[0].level, 50);
     assert.match(String(logs.lines[0].reqId), UUID);
+    assert.equal(children, 1);
   });
 
   test('credentials, bodies and passwords are censored even where code logs them by mistake', async (t) => {
