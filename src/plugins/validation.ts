@@ -30,9 +30,8 @@ function refusingInfinity(validate: ValidateFunction): ValidateFunction {
   const checked = ((data: unknown) => {
     const valid = validate(data);
     checked.errors = validate.errors;
-    if (!valid || typeof data !== 'object' || data === null) return valid;
+    if (!valid || typeof data !== 'object' || data === null || !hasInfinity(data as Record<string, unknown>)) return valid;
     const infinite = Object.entries(data).filter(([, value]) => typeof value === 'number' && !Number.isFinite(value));
-    if (infinite.length === 0) return true;
     checked.errors = infinite.map(([field, value]): ErrorObject => ({
       instancePath: `/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`, schemaPath: '', keyword: 'type',
       params: { type: 'integer' }, message: 'must be integer', data: value,
@@ -40,6 +39,15 @@ function refusingInfinity(validate: ValidateFunction): ValidateFunction {
     return false;
   }) as ValidateFunction;
   return checked;
+}
+
+// Every query string and path is checked: a loop, where Object.entries would make arrays each time.
+function hasInfinity(data: Record<string, unknown>): boolean {
+  for (const key in data) {
+    const value = data[key];
+    if (typeof value === 'number' && !Number.isFinite(value)) return true;
+  }
+  return false;
 }
 
 /** Turns Ajv's errors into DRF's `{"field": ["message", ...]}`. */

@@ -5,9 +5,15 @@ export interface User {
   readonly email: string;
 }
 
-/** Usernames compare ignoring case and Unicode compatibility forms, as Django normalizes them. */
+// Any UTF-16 code unit beyond ASCII.
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * Usernames compare ignoring case and Unicode compatibility forms, as Django normalizes them. NFKC
+ * leaves ASCII as it is, and most names are ASCII: they skip ICU's normalizer.
+ */
 export function usernameKey(username: string): string {
-  return username.normalize('NFKC').toLowerCase();
+  return (NON_ASCII.test(username) ? username.normalize('NFKC') : username).toLowerCase();
 }
 
 export function emailKey(email: string): string {
