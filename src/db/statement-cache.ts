@@ -73,7 +73,7 @@ function rowsBuiltInJavaScript(connection: SQLite.Database, sql: string, stateme
 /** Declared column types whose values JSON carries exactly: integers (as better-sqlite3 reads them, doubles) and text. */
 const JSON_EXACT_TYPES = new Set(['integer', 'text']);
 
-/** A compound SELECT, whose column types describe its first arm only. Matching a word in a string literal merely falls back. */
+/** A compound SELECT, whose column types describe its first arm only (the word in a string literal merely falls back). */
 const COMPOUND = /\b(union|intersect|except)\b/i;
 
 /**
@@ -84,9 +84,9 @@ const COMPOUND = /\b(union|intersect|except)\b/i;
  * (names are matched regardless of case). It relies on no BLOB being stored in an INTEGER or TEXT
  * column: the service binds numbers, strings and nulls only. SQLite's optimizer keeps the ORDER BY of
  * a FROM-clause subquery that feeds an aggregate other than count, min and max, so the array holds the
- * rows in the statement's order (a test checks it, with a LIMIT and without). A statement that cannot be wrapped (a pragma, say) is
- * read as arrays. The rows are one string, so a read of hundreds of megabytes would fail where arrays
- * would not; the service's reads are key lookups or have a LIMIT.
+ * rows in the statement's order (a test checks it, with a LIMIT and without). A statement that cannot
+ * be wrapped (a pragma, say) is read as arrays. The rows are one string, so a read of hundreds of
+ * megabytes would fail where arrays would not; the service's reads are key lookups or have a LIMIT.
  */
 function jsonRowsOf(connection: SQLite.Database, sql: string, columns: readonly SQLite.ColumnDefinition[],
   readonly: boolean): SQLite.Statement | null {

@@ -30,7 +30,8 @@ function refusingInfinity(validate: ValidateFunction): ValidateFunction {
   const checked = ((data: unknown) => {
     const valid = validate(data);
     checked.errors = validate.errors;
-    if (!valid || typeof data !== 'object' || data === null || !hasInfinity(data as Record<string, unknown>)) return valid;
+    if (!valid || typeof data !== 'object' || data === null) return valid;
+    if (!hasInfinity(data as Record<string, unknown>)) return true;
     const infinite = Object.entries(data).filter(([, value]) => typeof value === 'number' && !Number.isFinite(value));
     checked.errors = infinite.map(([field, value]): ErrorObject => ({
       instancePath: `/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`, schemaPath: '', keyword: 'type',
