@@ -96,8 +96,10 @@ export function groupCommit(db: Kysely<DatabaseSchema>, options: GroupCommitOpti
       for (const unit of batch) {
         await execute(SAVEPOINT);
         try {
-          outcomes.push({ ok: true, value: await unit.work(trx) });
+          const value = await unit.work(trx);
           await execute(RELEASE);
+          // Only now: a RELEASE that failed must leave this unit one outcome, its error.
+          outcomes.push({ ok: true, value });
         } catch (error) {
           await execute(ROLLBACK_TO);
           await execute(RELEASE);

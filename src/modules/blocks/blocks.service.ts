@@ -10,7 +10,7 @@ export function createBlocksService(deps: { blocks: BlocksRepository; users: Use
   const now = deps.now ?? Date.now;
 
   /** Whether `sender` may reach `recipient`: not when the recipient blocked them. */
-  async function mayMessage(sender: User, recipient: User): Promise<boolean> {
+  async function mayMessage(sender: Pick<User, 'id'>, recipient: Pick<User, 'id'>): Promise<boolean> {
     return sender.id === recipient.id || !(await deps.blocks.isBlocked(recipient.id, sender.id));
   }
 
@@ -40,7 +40,7 @@ export function createBlocksService(deps: { blocks: BlocksRepository; users: Use
     mayMessage,
 
     /** Refuses a message from `sender` to someone who blocked them. */
-    async assertMayMessage(sender: User, recipient: User): Promise<void> {
+    async assertMayMessage(sender: Pick<User, 'id'>, recipient: Pick<User, 'id'>): Promise<void> {
       if (!(await mayMessage(sender, recipient))) throw cannotMessage();
     },
   };

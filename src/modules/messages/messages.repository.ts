@@ -111,10 +111,10 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       .whereRef('conversation_members.conversation_id', '=', 'inserted.conversation_id'))
     .selectFrom('inserted').select(['inserted.id', 'inserted.conversation_id']));
   const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
-  const oldestFirst = prepareQuery((conversationId: number, limit: number, offset: number) => selectConversationRows()
-    .where('conversation_id', '=', conversationId).orderBy('id', 'asc').limit(rowLimit(limit)).offset(offset));
-  const newestFirst = prepareQuery((conversationId: number, limit: number, offset: number) => selectConversationRows()
-    .where('conversation_id', '=', conversationId).orderBy('id', 'desc').limit(rowLimit(limit)).offset(offset));
+  const oldestFirst = prepareQuery((conversationId: number, lastId: number, limit: number, offset: number) => selectConversationRows()
+    .where('conversation_id', '=', conversationId).where('id', '<=', lastId).orderBy('id', 'asc').limit(rowLimit(limit)).offset(offset));
+  const newestFirst = prepareQuery((conversationId: number, lastId: number, limit: number, offset: number) => selectConversationRows()
+    .where('conversation_id', '=', conversationId).where('id', '<=', lastId).orderBy('id', 'desc').limit(rowLimit(limit)).offset(offset));
   const before = prepareQuery((conversationId: number, beforeId: number, limit: number) => selectConversationRows()
     .where('conversation_id', '=', conversationId).where('id', '<', beforeId).orderBy('id', 'desc').limit(rowLimit(limit)));
   const from = prepareQuery((conversationId: number, fromId: number, limit: number) => selectConversationRows()
@@ -143,6 +143,11 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
       .execute();
     return id;
+  }
+
+  /** The message `senderId` sent with this client id, if any. */
+  function findSent(senderId: number, clientId: string): Promise<MessageRecord | undefined> {
+    return selectMessages().where('messages.sender_id', '=', senderId).where('messages.client_id', '=', clientId).executeTakeFirst();
   }
 
   /** PostgreSQL, to an existing conversation: the send in one round trip; otherwise undefined. */
@@ -190,10 +195,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
         };
       } catch (error) {
         if (message.clientId === null || uniqueViolation(error) === null) throw error;
-        const original = await selectMessages()
-          .where('messages.sender_id', '=', message.sender.id)
-          .where('messages.client_id', '=', message.clientId)
-          .executeTakeFirst();
+        const original = await findSent(message.sender.id, message.clientId);
         if (!original) throw error;
         return { message: original, replayed: true };
       }
@@ -203,14 +205,20 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       return messageById.first(db, id);
     },
 
+    findSent,
+
     /**
-     * Rows `offset .. offset+limit` of a conversation, oldest first. Pages in the newer half are read
-     * from the newest end, so the last page costs what the first does.
+     * Rows `offset .. offset+limit` of a conversation whose `count` messages end with `lastId`, oldest
+     * first. Pages in the newer half are read from the newest end, so the last page costs what the
+     * first does. Only messages up to `lastId` count: messages commit in id order, so those are the
+     * `count` messages, whatever was sent since they were counted (on PostgreSQL the count and the
+     * page are two reads, and a page read from the newest end would otherwise shift).
      */
-    async pageOfConversation(conversationId: number, members: Members, offset: number, limit: number, count: number): Promise<MessageRecord[]> {
-      if (offset <= count / 2) return inMembers(await oldestFirst.all(db, conversationId, limit, offset), conversationId, members);
+    async pageOfConversation(conversationId: number, members: Members, lastId: number, offset: number, limit: number,
+      count: number): Promise<MessageRecord[]> {
+      if (offset <= count / 2) return inMembers(await oldestFirst.all(db, conversationId, lastId, limit, offset), conversationId, members);
       const fromEnd = Math.max(0, count - offset - limit);
-      const rows = await newestFirst.all(db, conversationId, Math.min(limit, count - offset), fromEnd);
+      const rows = await newestFirst.all(db, conversationId, lastId, Math.min(limit, count - offset), fromEnd);
       return inMembers(rows.reverse(), conversationId, members);
     },
 
@@ -233,9 +241,11 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       return row !== undefined;
     },
 
-    async edit(id: number, content: string, at: number): Promise<void> {
-      await db.updateTable('messages').set({ content, edited_at: at })
-        .where('id', '=', id).where('deleted_at', 'is', null).execute();
+    /** Changes a message's text unless it is deleted; answers whether it did. */
+    async edit(id: number, content: string, at: number): Promise<boolean> {
+      const result = await db.updateTable('messages').set({ content, edited_at: at })
+        .where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     /**

@@ -80,13 +80,14 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
     schema: {
       tags: ['messages'],
       summary: 'Edit a message you sent',
-      description: 'Replaces the content and sets `edited_at`. Only the sender may; a deleted message cannot be edited.',
+      description: 'Replaces the content and sets `edited_at`. Only the sender may, and not once the recipient has '
+        + 'blocked them; a deleted message cannot be edited.',
       params: MessageIdParams,
       body: EditMessageBody,
       response: {
         200: MessageSchema,
         400: FieldErrors,
-        403: { ...Detail, description: 'Not logged in, CSRF, or not the sender.' },
+        403: { ...Detail, description: 'Not logged in, CSRF, not the sender, or blocked by the recipient.' },
         404: { ...Detail, description: 'No such message of yours.' },
         409: { ...Detail, description: 'The message was deleted.' },
       },

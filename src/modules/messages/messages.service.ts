@@ -1,7 +1,7 @@
 import { ApiError, fieldError, notFound, recipientNotFound } from '../../errors.js';
 import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
 import { type EventSink, messageEvent, participantsOf } from '../../realtime/events.js';
-import type { BlocksService } from '../blocks/blocks.service.js';
+import { type BlocksService, cannotMessage } from '../blocks/blocks.service.js';
 import type { ConversationsRepository } from '../conversations/conversations.repository.js';
 import type { User } from '../users/user.js';
 import type { UsersRepository } from '../users/users.repository.js';
@@ -48,8 +48,13 @@ export function createMessagesService(deps: {
     async send(sender: User, input: SendMessageInput): Promise<InsertResult> {
       if (input.content.trim() === '') throw blank();
       const recipient = await deps.users.findActiveByIdentifier(input.recipient.trim());
-      if (!recipient) throw recipientNotFound();
-      await deps.blocks.assertMayMessage(sender, recipient);
+      if (!recipient || !(await deps.blocks.mayMessage(sender, recipient))) {
+        // A retry of a send that was stored before the recipient went away or blocked the sender is
+        // answered with the original, as any retry is: the client must not take it for unsent.
+        const original = input.clientId === undefined ? undefined : await deps.messages.findSent(sender.id, input.clientId);
+        if (original) return { message: original, replayed: true };
+        throw recipient ? cannotMessage() : recipientNotFound();
+      }
       const result = await deps.messages.insert({
         sender, recipient, content: input.content, clientId: input.clientId ?? null, at: now(),
       });
@@ -65,7 +70,10 @@ export function createMessagesService(deps: {
       const message = await get(caller, id);
       if (message.sender_id !== caller.id) throw notYourMessage();
       if (message.deleted_at !== null) throw deletedMessage();
-      await deps.messages.edit(id, content, now());
+      // An edit changes what the recipient reads and tells their sockets: blocked, the sender may not.
+      await deps.blocks.assertMayMessage(caller, { id: message.recipient_id });
+      // Deleted since it was read: the update changes nothing.
+      if (!(await deps.messages.edit(id, content, now()))) throw deletedMessage();
       const edited = await get(caller, id);
       deps.events.publish(participantsOf(edited), messageEvent('message.updated', edited));
       return edited;
@@ -98,8 +106,9 @@ export function createMessagesService(deps: {
       const { conversation } = found;
       const count = conversation?.message_count ?? 0;
       const window = pageWindow(request, count);
-      const results = conversation && count > 0
-        ? await deps.messages.pageOfConversation(conversation.id, [caller, found.peer], window.offset, window.limit, count)
+      const results = conversation && conversation.last_message_id !== null && count > 0
+        ? await deps.messages.pageOfConversation(conversation.id, [caller, found.peer], conversation.last_message_id,
+          window.offset, window.limit, count)
         : [];
       return { count, number: window.number, pages: window.pages, results };
     },

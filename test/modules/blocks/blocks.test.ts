@@ -138,6 +138,40 @@ describeEachDatabase('blocking users', (kind) => {
     assert.deepEqual(await stored(app), { messages: 1, conversations: 1 });
   });
 
+  test('a blocked user cannot edit what they sent the blocker, but can still delete it', async (t) => {
+    const app = await buildTestApp(t, kind);
+    const alice = await signUp(app.app, 'alice');
+    const mallory = await signUp(app.app, 'mallory');
+    const sent = (await mallory.post('/messages/', { recipient: 'alice', content: 'hello' })).json();
+    await alice.post('/blocks/', { user: 'mallory' });
+    const edit = await mallory.patch(`/messages/${sent.id}/`, { content: 'something else' });
+    assert.equal(edit.statusCode, 403);
+    assert.deepEqual(edit.json(), CANNOT_MESSAGE);
+    assert.equal((await alice.get(`/messages/${sent.id}/`)).json().content, 'hello');
+    assert.equal((await mallory.delete(`/messages/${sent.id}/`)).statusCode, 204);
+    assert.equal((await alice.get(`/messages/${sent.id}/`)).json().deleted, true);
+    await alice.delete('/blocks/mallory/');
+    const later = (await mallory.post('/messages/', { recipient: 'alice', content: 'sorry' })).json();
+    await alice.post('/blocks/', { user: 'mallory' });
+    await alice.delete('/blocks/mallory/');
+    assert.equal((await mallory.patch(`/messages/${later.id}/`, { content: 'sorry!' })).statusCode, 200);
+  });
+
+  test('a send retried after the recipient blocked the sender answers the original, not 403', async (t) => {
+    const app = await buildTestApp(t, kind);
+    const alice = await signUp(app.app, 'alice');
+    const mallory = await signUp(app.app, 'mallory');
+    const clientId = '6f1c2b9e-8d7a-4c3b-9e2f-1a0b9c8d7e6f';
+    const first = await mallory.post('/messages/', { recipient: 'alice', content: 'hi', client_id: clientId });
+    await alice.post('/blocks/', { user: 'mallory' });
+    const retry = await mallory.post('/messages/', { recipient: 'alice', content: 'hi', client_id: clientId });
+    assert.equal(retry.statusCode, 200);
+    assert.deepEqual(retry.json(), first.json());
+    const other = await mallory.post('/messages/', { recipient: 'alice', content: 'hi', client_id: '0e1d2c3b-4a59-4867-9f8e-7d6c5b4a3928' });
+    assert.equal(other.statusCode, 403);
+    assert.deepEqual(await stored(app), { messages: 1, conversations: 1 });
+  });
+
   test('the blocker can still message the blocked user', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');

@@ -136,6 +136,23 @@ describeEachDatabase('editing a message', (kind) => {
     assert.equal((await storedContent(app, sent.id)).content, null);
   });
 
+  test('an edit racing a delete either lands before it or answers 409, never a tombstone as edited', async (t) => {
+    const app = await buildTestApp(t, kind);
+    const alice = await signUp(app.app, 'alice');
+    await signUp(app.app, 'bob');
+    for (let i = 0; i < 20; i += 1) {
+      const sent = await send(alice, 'bob', `message ${i}`);
+      const [edit, removal] = await Promise.all([
+        alice.patch(`/messages/${sent.id}/`, { content: 'edited' }),
+        alice.delete(`/messages/${sent.id}/`),
+      ]);
+      assert.equal(removal.statusCode, 204);
+      if (edit.statusCode === 200) assert.deepEqual([edit.json().deleted, edit.json().content], [false, 'edited']);
+      else assert.deepEqual([edit.statusCode, edit.json()], [409, { detail: 'This message was deleted.' }]);
+      assert.equal((await storedContent(app, sent.id)).content, null);
+    }
+  });
+
   test('the inbox shows the edited text when it was the last message', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');

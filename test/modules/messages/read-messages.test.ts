@@ -235,6 +235,31 @@ describeEachDatabase('listing a conversation', (kind) => {
     assert.deepEqual(beyond.json(), { detail: 'Invalid page.' });
   });
 
+  test('a page holds the counted messages, not one committed after they were counted', async (t) => {
+    const { app, testDatabase } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    const bob = await signUp(app, 'bob');
+    const sent = await converse(alice, bob, 25);
+    // What a read sees when a send commits between the count and the page: a row the counters do not have yet.
+    const { db } = testDatabase.database;
+    const { conversation_id: conversationId } = await db.selectFrom('messages').select('conversation_id')
+      .where('id', '=', sent[0].id).executeTakeFirstOrThrow();
+    await db.insertInto('messages').values({ conversation_id: conversationId, sender_id: bob.user.id, recipient_id: alice.user.id,
+      content: 'in flight', created_at: Date.now(), edited_at: null, deleted_at: null, client_id: null }).execute();
+    for (let page = 1; page <= 3; page += 1) {
+      const res = (await alice.get(`/list-messages/bob/?page=${page}`)).json();
+      assert.equal(res.count, 25);
+      assert.deepEqual(res.results, sent.slice((page - 1) * 10, page * 10), `page ${page}`);
+    }
+    const carol = await signUp(app, 'carol');
+    const few = await converse(alice, carol, 3);
+    const { conversation_id: fewId } = await db.selectFrom('messages').select('conversation_id')
+      .where('id', '=', few[0].id).executeTakeFirstOrThrow();
+    await db.insertInto('messages').values({ conversation_id: fewId, sender_id: carol.user.id, recipient_id: alice.user.id,
+      content: 'in flight', created_at: Date.now(), edited_at: null, deleted_at: null, client_id: null }).execute();
+    assert.deepEqual((await alice.get('/list-messages/carol/')).json().results, few);
+  });
+
   test('every page size slices the conversation like the full ordered list', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');

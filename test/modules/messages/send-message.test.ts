@@ -335,6 +335,20 @@ describeEachDatabase('sending a message idempotently', (kind) => {
     assert.deepEqual(await stored(app), { messages: 1, conversations: 1, members: 2 });
   });
 
+  test('a send retried after its recipient was deactivated answers the original, not 400', async (t) => {
+    const app = await buildTestApp(t, kind);
+    const alice = await signUp(app.app, 'alice');
+    await register(app.app, 'bob');
+    const first = await alice.post('/messages/', { recipient: 'bob', content: 'hi', client_id: CLIENT_ID });
+    await app.testDatabase.database.db.updateTable('users').set({ is_active: 0 }).where('username', '=', 'bob').execute();
+    const retry = await alice.post('/messages/', { recipient: 'bob', content: 'hi', client_id: CLIENT_ID });
+    assert.equal(retry.statusCode, 200);
+    assert.deepEqual(retry.json(), first.json());
+    const fresh = await alice.post('/messages/', { recipient: 'bob', content: 'hi', client_id: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f' });
+    assert.equal(fresh.statusCode, 400);
+    assert.equal((await stored(app)).messages, 1);
+  });
+
   test('the same client_id from two senders makes two messages', async (t) => {
     const app = await buildTestApp(t, kind);
     const alice = await signUp(app.app, 'alice');
