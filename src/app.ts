@@ -82,7 +82,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await migrateToLatest(database);
 
   const users = createUsersRepository(database.db);
-  const sessions = createSessionsRepository(database.db);
+  const sessions = createSessionsRepository(database.db, database.dialect);
   const conversations = createConversationsRepository(database.db);
   const metrics = createMetrics();
   const transactions = database.dialect === 'sqlite' && config.groupCommit
@@ -103,7 +103,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   scheduleSessionPurge(app, auth.purgeExpiredSessions);
   const tokens = createTokensService({
-    auth, tokens: createTokensRepository(database.db), secretKey: config.secretKey, onTokenRevoked: hub.revoke,
+    auth, tokens: createTokensRepository(database.db, database.dialect), secretKey: config.secretKey, onTokenRevoked: hub.revoke,
   });
 
   installValidation(app);

@@ -99,8 +99,11 @@ export function createAuthService(deps: {
       const createdAt = now();
       const expiresAt = createdAt + deps.sessionLifetimeSeconds * 1000;
       const replaced = previousSessionKey === undefined ? undefined : hashKey(previousSessionKey);
-      await deps.sessions.insert({ idHash: hashKey(sessionKey), userId: user.id, csrfSecret, createdAt, expiresAt }, replaced);
+      const idHash = hashKey(sessionKey);
+      await deps.sessions.insert({ idHash, userId: user.id, csrfSecret, createdAt, expiresAt }, replaced);
       if (replaced !== undefined) deps.onSessionEnded?.(replaced);
+      // No session is written for a user deactivated while the password was being checked: as if it were wrong.
+      if (!(await deps.sessions.findActive(idHash, createdAt))) throw invalidCredentials();
       return { user, sessionKey, csrfSecret, expiresAt };
     },
 

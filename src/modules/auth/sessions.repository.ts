@@ -1,8 +1,10 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { Dialect } from '../../db/database.js';
 import { commitDurably } from '../../db/durable-commit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { User } from '../users/user.js';
+import { activeUserRow } from '../users/users.repository.js';
 
 export interface NewSession {
   idHash: string;
@@ -20,7 +22,7 @@ export interface ActiveSession {
   readonly user: User;
 }
 
-export function createSessionsRepository(db: Kysely<DatabaseSchema>) {
+export function createSessionsRepository(db: Kysely<DatabaseSchema>, dialect: Dialect = 'sqlite') {
   // Every request made with a session runs this.
   const activeSession = prepareQuery((idHash: string, now: number) => db.selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -30,10 +32,16 @@ export function createSessionsRepository(db: Kysely<DatabaseSchema>) {
     .where('sessions.expires_at', '>', now)
     .where('users.is_active', '=', 1));
   // The writes of a login, a logout and a session in use.
+  // Only for a user still active: see activeUserRow.
   const insertSession = prepareQuery((idHash: string, userId: number, csrfSecret: string, createdAt: number, expiresAt: number) =>
-    db.insertInto('sessions').values({
-      id_hash: idHash, user_id: userId, csrf_secret: csrfSecret, created_at: createdAt, last_seen_at: createdAt, expires_at: expiresAt,
-    }));
+    db.insertInto('sessions')
+      .columns(['id_hash', 'user_id', 'csrf_secret', 'created_at', 'last_seen_at', 'expires_at'])
+      .expression(activeUserRow(db, dialect, userId).select([
+        sql<string>`cast(${idHash} as text)`.as('id_hash'), 'users.id',
+        sql<string>`cast(${csrfSecret} as text)`.as('csrf_secret'),
+        sql<number>`cast(${createdAt} as bigint)`.as('created_at'), sql<number>`cast(${createdAt} as bigint)`.as('last_seen_at'),
+        sql<number>`cast(${expiresAt} as bigint)`.as('expires_at'),
+      ])));
   const deleteSession = prepareQuery((idHash: string) => db.deleteFrom('sessions').where('id_hash', '=', idHash));
   const recordLogin = prepareQuery((userId: number, at: number) => db.updateTable('users').set({ last_login: at }).where('id', '=', userId));
   const touchSession = prepareQuery((idHash: string, at: number) => db.updateTable('sessions').set({ last_seen_at: at })

@@ -1,9 +1,11 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { Dialect } from '../../db/database.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { User } from '../users/user.js';
+import { activeUserRow } from '../users/users.repository.js';
 
-export function createTokensRepository(db: Kysely<DatabaseSchema>) {
+export function createTokensRepository(db: Kysely<DatabaseSchema>, dialect: Dialect = 'sqlite') {
   // Every request made with a token runs this.
   const tokenUser = prepareQuery((idHash: string) => db.selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
@@ -12,8 +14,14 @@ export function createTokensRepository(db: Kysely<DatabaseSchema>) {
     .where('users.is_active', '=', 1));
 
   return {
-    async insert(idHash: string, userId: number, createdAt: number): Promise<void> {
-      await db.insertInto('api_tokens').values({ id_hash: idHash, user_id: userId, created_at: createdAt }).execute();
+    /** Stores a token for the user unless they are no longer active (see activeUserRow); answers whether it did. */
+    async insert(idHash: string, userId: number, createdAt: number): Promise<boolean> {
+      const result = await db.insertInto('api_tokens').columns(['id_hash', 'user_id', 'created_at'])
+        .expression(activeUserRow(db, dialect, userId).select([
+          sql<string>`cast(${idHash} as text)`.as('id_hash'), 'users.id', sql<number>`cast(${createdAt} as bigint)`.as('created_at'),
+        ]))
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
 
     /** The active user holding the token with this hash. */

@@ -1,3 +1,4 @@
+import { invalidCredentials } from '../../errors.js';
 import { accessKeyHasher, newAccessKey } from '../auth/access-key.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { User } from '../users/user.js';
@@ -38,7 +39,8 @@ export function createTokensService(deps: {
       const user = await deps.auth.verifyCredentials(identifier, password);
       const key = newAccessKey();
       const createdAt = now();
-      await deps.tokens.insert(hashKey(key), user.id, createdAt);
+      // Deactivated while the password was being checked: as if it were wrong.
+      if (!(await deps.tokens.insert(hashKey(key), user.id, createdAt))) throw invalidCredentials();
       return { key, user, createdAt };
     },
 

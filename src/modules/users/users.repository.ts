@@ -1,4 +1,5 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import type { Dialect } from '../../db/database.js';
 import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
@@ -156,4 +157,17 @@ type UsersQuery = SelectQueryBuilder<DatabaseSchema, 'users', object>;
 function byIdentifier(query: UsersQuery, identifier: string): UsersQuery {
   const lookup = identifierLookup(identifier);
   return lookup === null ? query.where(sql<boolean>`false`) : query.where(lookup.column, '=', lookup.key);
+}
+
+/**
+ * The row of `userId` while the user is active, to write a session or an API token from in the same
+ * statement, so that none is made for a user being deactivated: deactivation deletes the user's
+ * sessions and tokens, and one written after that would work again on reactivation. On PostgreSQL the
+ * row is locked FOR SHARE: a deactivation in progress is waited for, and then the check finds no row;
+ * one that starts later waits for the insert to commit, and deletes what it wrote. SQLite runs one
+ * write at a time.
+ */
+export function activeUserRow(db: Kysely<DatabaseSchema>, dialect: Dialect, userId: number) {
+  const row = db.selectFrom('users').where('users.id', '=', userId).where('users.is_active', '=', 1);
+  return dialect === 'postgres' ? row.forShare() : row;
 }

@@ -26,7 +26,7 @@ function watchedAuth({ config, testDatabase }: TestApp) {
   };
   const { db } = testDatabase.database;
   const auth = createAuthService({
-    users: createUsersRepository(db), sessions: createSessionsRepository(db), passwords,
+    users: createUsersRepository(db), sessions: createSessionsRepository(db, testDatabase.database.dialect), passwords,
     secretKey: config.secretKey, sessionLifetimeSeconds: config.sessionLifetimeSeconds,
   });
   return { auth, verified };

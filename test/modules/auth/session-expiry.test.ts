@@ -33,7 +33,7 @@ function authOn({ config, testDatabase }: TestApp, sessionIdleSeconds: number) {
   const ended: string[] = [];
   const { db } = testDatabase.database;
   const auth = createAuthService({
-    users: createUsersRepository(db), sessions: createSessionsRepository(db), secretKey: config.secretKey,
+    users: createUsersRepository(db), sessions: createSessionsRepository(db, testDatabase.database.dialect), secretKey: config.secretKey,
     sessionLifetimeSeconds: config.sessionLifetimeSeconds, sessionIdleSeconds, onSessionEnded: (idHash) => ended.push(idHash),
   });
   return { auth, ended };

@@ -3,6 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
+import { ApiError } from '../../../src/errors.js';
+import { createAuthService } from '../../../src/modules/auth/auth.service.js';
+import { argon2Passwords, type Passwords } from '../../../src/modules/auth/passwords.js';
+import { createSessionsRepository } from '../../../src/modules/auth/sessions.repository.js';
+import { createTokensRepository } from '../../../src/modules/tokens/tokens.repository.js';
+import { createTokensService } from '../../../src/modules/tokens/tokens.service.js';
 import { createAccountsService } from '../../../src/modules/users/accounts.service.js';
 import { createUsersRepository } from '../../../src/modules/users/users.repository.js';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
@@ -24,6 +30,24 @@ function accountsOn({ testDatabase }: TestApp) {
     users: createUsersRepository(testDatabase.database.db), onCredentialEnded: (idHash) => { ended.push(idHash); },
   });
   return { accounts, ended };
+}
+
+/** Passwords whose next check, once made, waits until `release` is called; `checked` resolves when it has been made. */
+function pausedPasswords() {
+  let release!: () => void;
+  let reached!: () => void;
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  const checked = new Promise<void>((resolve) => { reached = resolve; });
+  const passwords: Passwords = {
+    ...argon2Passwords,
+    async verify(storedHash, password) {
+      const valid = await argon2Passwords.verify(storedHash, password);
+      reached();
+      await gate;
+      return valid;
+    },
+  };
+  return { passwords, checked, release };
 }
 
 const me = (app: FastifyInstance, headers: Record<string, string>) => app.inject({ method: 'GET', url: '/me/', headers });
@@ -114,6 +138,36 @@ describeEachDatabase('deactivating a user', (kind) => {
     assert.equal((await accounts.deactivate('Alice'))?.wasActive, false);
     assert.equal((await accounts.activate('alice'))?.wasActive, false);
     assert.equal((await accounts.activate('alice'))?.wasActive, true);
+  });
+
+  test('a login or token whose password check straddles the deactivation is refused, and does not come back on activation', async (t) => {
+    const testApp = await buildTestApp(t, kind);
+    const alice = await signUp(testApp.app, 'alice');
+    const { db, dialect } = testApp.testDatabase.database;
+    const { accounts } = accountsOn(testApp);
+    const { secretKey, sessionLifetimeSeconds } = testApp.config;
+    const attempts = {
+      login: (passwords: Passwords) => createAuthService({
+        users: createUsersRepository(db), sessions: createSessionsRepository(db, dialect), passwords, secretKey, sessionLifetimeSeconds,
+      }).login('alice', passwordFor('alice')),
+      token: (passwords: Passwords) => createTokensService({
+        auth: createAuthService({ users: createUsersRepository(db), sessions: createSessionsRepository(db, dialect), passwords, secretKey,
+          sessionLifetimeSeconds }),
+        tokens: createTokensRepository(db, dialect), secretKey,
+      }).issue('alice', passwordFor('alice')),
+    };
+    for (const [name, attempt] of Object.entries(attempts)) {
+      const { passwords, checked, release } = pausedPasswords();
+      const outcome = attempt(passwords).then(() => null, (error: unknown) => error);
+      await checked;
+      await accounts.deactivate('alice');
+      release();
+      const error = await outcome;
+      assert.ok(error instanceof ApiError, `${name}: ${String(error)}`);
+      assert.deepEqual([error.statusCode, error.body], [401, INVALID_CREDENTIALS], name);
+      await accounts.activate('alice');
+      assert.deepEqual(await credentialHashes(testApp, alice.user.id), { sessions: [], tokens: [] }, name);
+    }
   });
 
   test('a session or token left behind for an inactive user does not authenticate', async (t) => {
