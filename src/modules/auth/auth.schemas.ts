@@ -1,11 +1,12 @@
 import { Type } from 'typebox';
+import { INVALID_USERNAME, USERNAME_MAX_LENGTH, USERNAME_PATTERN } from '../users/user.js';
 import { UserSchema } from '../users/users.schemas.js';
 
 export const Username = Type.String({
   minLength: 1,
-  maxLength: 150,
-  pattern: '^[\\p{L}\\p{N}\\p{M}._+-]+$',
-  'x-error': 'Enter a valid username. This value may contain only letters, numbers, and ./+/-/_ characters.',
+  maxLength: USERNAME_MAX_LENGTH,
+  pattern: USERNAME_PATTERN,
+  'x-error': INVALID_USERNAME,
   description: '1 to 150 letters, digits and . + - _ ; unique ignoring case.',
   examples: ['alice'],
 });

@@ -1,6 +1,6 @@
 import { uniqueViolation } from '../../db/constraint-violation.js';
 import { type FieldErrors, fieldErrors, invalidCredentials } from '../../errors.js';
-import type { User } from '../users/user.js';
+import { type User, usernameRuleBroken } from '../users/user.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { accessKeyHasher, newAccessKey } from './access-key.js';
 import { newCsrfSecret } from './csrf-token.js';
@@ -70,9 +70,13 @@ export function createAuthService(deps: {
       const username = input.username.normalize('NFKC');
       const email = input.email.trim();
       const errors: FieldErrors = {};
+      // As Django does, the rules hold for the name as stored: NFKC can make '⑴' into '(1)', and one
+      // character into eighteen.
+      const usernameProblem = usernameRuleBroken(username);
+      if (usernameProblem !== null) errors.username = [usernameProblem];
       const [usernameTaken, emailTaken] = await Promise.all([
         deps.users.usernameTaken(username), deps.users.emailTaken(email)]);
-      if (usernameTaken) errors.username = [USERNAME_TAKEN];
+      if (usernameTaken && usernameProblem === null) errors.username = [USERNAME_TAKEN];
       if (emailTaken) errors.email = [EMAIL_TAKEN];
       const problems = passwordProblems(input.password, { username, email });
       if (problems.length > 0) errors.password = problems;

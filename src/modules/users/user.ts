@@ -37,3 +37,16 @@ export function identifierLookup(identifier: string): { column: IdentifierColumn
     ? { column: 'email_lower', key: emailKey(identifier) }
     : { column: 'username_lower', key: usernameKey(identifier) };
 }
+
+/** Django's rule without `@`: letters, digits, marks and . + - _ (the registration schema's pattern). */
+export const USERNAME_PATTERN = '^[\\p{L}\\p{N}\\p{M}._+-]+$';
+export const USERNAME_MAX_LENGTH = 150;
+export const INVALID_USERNAME = 'Enter a valid username. This value may contain only letters, numbers, and ./+/-/_ characters.';
+const usernamePattern = new RegExp(USERNAME_PATTERN, 'u');
+
+/** The error of a username that breaks the rules, or null: for a name as stored, once normalized. */
+export function usernameRuleBroken(username: string): string | null {
+  if (!usernamePattern.test(username)) return INVALID_USERNAME;
+  if (username.length > USERNAME_MAX_LENGTH) return `Ensure this field has no more than ${USERNAME_MAX_LENGTH} characters.`;
+  return null;
+}

@@ -68,6 +68,25 @@ describeEachDatabase('POST /register/', (kind) => {
     assert.deepEqual(res.json(), { username: ['A user with that username already exists.'] });
   });
 
+  test('the username rules hold for the name as normalized and stored', async (t) => {
+    const { app, testDatabase } = await buildTestApp(t, kind);
+    const refused = [
+      ['a\u2474', INVALID_USERNAME], // "a⑴", which NFKC makes "a(1)"
+      ['\uFDFA', INVALID_USERNAME], // one character that NFKC makes eighteen, spaces among them
+      ['\u00BD'.repeat(51), INVALID_USERNAME], // "½" becomes "1⁄2", and "⁄" is no letter
+      ['\uFB01'.repeat(76), 'Ensure this field has no more than 150 characters.'], // "ﬁ" becomes "fi": 152 letters
+    ];
+    for (const [username, error] of refused) {
+      const res = await postRegistration(app, { username, email: 'someone@example.com', password: PASSWORD });
+      assert.equal(res.statusCode, 400, username);
+      assert.deepEqual(res.json(), { username: [error] }, username);
+    }
+    const ligature = await postRegistration(app, { username: '\uFB01ona', email: 'fiona@example.com', password: PASSWORD });
+    assert.equal(ligature.statusCode, 201);
+    assert.equal(ligature.json().username, 'fiona');
+    assert.deepEqual(await storedUsernames(testDatabase), ['fiona']);
+  });
+
   test('an email differing only in case is taken', async (t) => {
     const { app } = await buildTestApp(t, kind);
     await register(app, 'alice', 'alice@example.com');
