@@ -26,6 +26,7 @@ export const invalidToken = () => new ApiError(401, { detail: 'Invalid token.' }
 export const notMadeWithToken = () => new ApiError(400, { detail: 'This request was not made with an API token.' });
 export const notFound = () => new ApiError(404, { detail: 'Not found.' });
 export const invalidPage = () => new ApiError(404, { detail: 'Invalid page.' });
+export const invalidHost = () => new ApiError(400, { detail: 'Invalid Host header.' });
 export const recipientNotFound = () =>
   new ApiError(400, { error: 'Recipient not found', recipient: ['No user with this username or email.'] });
 export const jsonParseError = (reason: string) => new ApiError(400, { detail: `JSON parse error - ${reason}` });

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { invalidPage } from '../errors.js';
+import { invalidHost, invalidPage } from '../errors.js';
 
 /** DRF's PageNumberPagination: `?page=` (a number or `last`) and `?page_size=` (capped). */
 export interface PageRequest {
@@ -56,7 +56,16 @@ export function pageWindow(request: PageRequest, count: number): PageWindow {
 
 /** The absolute URL this request was made to, as the client addressed it. */
 export function requestUrl(req: FastifyRequest): URL {
-  return new URL(req.url, `${req.protocol}://${req.host}`);
+  return parsedUrl(req.url, `${req.protocol}://${req.host}`);
+}
+
+/** The URL of `target` on `base`, whose host is the client's Host header: one that cannot be parsed is a 400. */
+function parsedUrl(target: string, base: string): URL {
+  try {
+    return new URL(target, base);
+  } catch {
+    throw invalidHost();
+  }
 }
 
 /** The DRF envelope, with `next` and `previous` as absolute links built from this request. */
@@ -105,7 +114,7 @@ function originOf(req: FastifyRequest): string {
   const base = `${req.protocol}://${req.host}`;
   let origin = origins.get(base);
   if (origin === undefined) {
-    origin = new URL('/', base).origin;
+    origin = parsedUrl('/', base).origin;
     // Host is the client's to choose: a client sending many keeps the service from keeping any.
     if (origins.size >= MAX_ORIGINS) origins.clear();
     origins.set(base, origin);

@@ -239,6 +239,18 @@ describeEachDatabase('GET /users-list/', (kind) => {
     assert.equal(res.json().next, 'http://chat.example.com:8443/users-list/?page=2');
   });
 
+  test('a Host header no URL can be made of is a 400, where links are needed', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const caller = await signUp(app, 'mallory');
+    await registerNumbered(app, 12);
+    for (const host of ['a b', 'h:99999', '[::1']) {
+      const res = await caller.get('/users-list/', { host });
+      assert.equal(res.statusCode, 400, host);
+      assert.deepEqual(res.json(), { detail: 'Invalid Host header.' }, host);
+    }
+    assert.equal((await caller.get('/users-list/?search=user01', { host: 'a b' })).statusCode, 200);
+  });
+
   test('a page_size above 100 gives 100 a page', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const caller = await signUp(app, 'mallory');
