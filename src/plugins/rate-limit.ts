@@ -87,10 +87,27 @@ export async function registerRateLimits(app: FastifyInstance, config: Config): 
   const requestWindows = (req: FastifyRequest): RateWindow[] => (req.user
     ? windowsOf(USER_REQUESTS, `user:${req.user.id}`)
     : windowsOf(ANONYMOUS_REQUESTS, addressOf(req)));
-  const countRequest: Hook = (req) => take(requestWindows(req));
+  const counted = new WeakSet<FastifyRequest>();
+  const countRequest: Hook = (req) => {
+    counted.add(req);
+    return take(requestWindows(req));
+  };
   // One step for both, so that a refused send uses up neither allowance.
-  const countRequestAndSend: Hook = (req) =>
-    take([...requestWindows(req), ...(req.user ? windowsOf(SENDS, `user:${req.user.id}`) : [])]);
+  const countRequestAndSend: Hook = (req) => {
+    counted.add(req);
+    return take([...requestWindows(req), ...(req.user ? windowsOf(SENDS, `user:${req.user.id}`) : [])]);
+  };
+  // A request refused before it was counted (no login, a bad token, no CSRF token, a foreign Origin)
+  // counts as anonymous, by its address; over the limit, the refusal becomes the 429.
+  const countRefusal: Hook = async (req, reply, payload) => {
+    if (counted.has(req) || (reply.statusCode !== 401 && reply.statusCode !== 403)) return payload;
+    const waitMs = await store.consume(windowsOf(ANONYMOUS_REQUESTS, addressOf(req)));
+    if (waitMs <= 0) return payload;
+    const refusal = throttled(Math.max(1, Math.ceil(waitMs / SECOND)));
+    reply.removeHeader('www-authenticate');
+    reply.code(refusal.statusCode).headers(refusal.headers);
+    return JSON.stringify(refusal.body);
+  };
   const countRegistration: Hook = (req) => take(windowsOf(REGISTRATIONS, addressOf(req)));
 
   const loginAttempts = new WeakMap<FastifyRequest, string[]>();
@@ -110,6 +127,7 @@ export async function registerRateLimits(app: FastifyInstance, config: Config): 
     if ((route as { websocket?: boolean }).websocket) return;
     const policy = route.config?.throttle;
     appendRouteHook(route, 'onRequest', policy === 'send' ? countRequestAndSend : countRequest);
+    appendRouteHook(route, 'onSend', countRefusal);
     if (policy === 'registration') appendRouteHook(route, 'preHandler', countRegistration);
     if (policy === 'login') {
       appendRouteHook(route, 'preHandler', countLoginAttempt);

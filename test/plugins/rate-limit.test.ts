@@ -190,6 +190,27 @@ describeEachDatabase('rate limits', (kind) => {
     assert.equal((await alice.get('/users-list/')).statusCode, 200);
   });
 
+  test('requests refused for their credentials count by address too, and are throttled like any', async (t) => {
+    const { app } = await buildTestApp(t, kind, LIMITS_ON);
+    const alice = await signUp(app, 'alice'); // two anonymous requests: register and login
+    const refusals = [
+      () => app.inject({ method: 'GET', url: '/me/', headers: { authorization: 'Token not-a-token' } }), // 401
+      () => new TestClient(app).get('/me/'), // 403, no login
+      () => app.inject({ method: 'GET', url: '/me/', headers: { cookie: 'sessionid=guessed' } }), // 403, no such session
+      () => new TestClient(app).post('/messages/', { recipient: 'alice', content: 'hi' }, { origin: 'https://evil.example' }), // 403
+    ];
+    for (let i = 0; i < 98; i += 1) {
+      const res = await refusals[i % refusals.length]();
+      assert.ok([401, 403].includes(res.statusCode), `request ${i + 3}: ${res.statusCode}`);
+    }
+    for (const refusal of refusals) {
+      const res = await refusal();
+      assertThrottled(res, 10);
+      assert.equal(res.headers['www-authenticate'], undefined);
+    }
+    assert.equal((await alice.get('/users-list/')).statusCode, 200);
+  });
+
   test('the API document lists 429 on limited routes', async (t) => {
     const { app } = await buildTestApp(t, kind, LIMITS_ON);
     const document = (await app.inject({ method: 'GET', url: '/api/schema/' })).json();
