@@ -44,7 +44,8 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
         .on('conversation.user_high_id', '=', sql<number>`case when peer.id < ${callerId} then ${callerId} else peer.id end`))
       .select(['peer.id', 'peer.username', 'peer.email', 'conversation.id as conversation_id',
         'conversation.message_count', 'conversation.last_message_id'])
-      .where('peer.is_active', '=', 1)
+      // A deactivated user stays readable to those who share a conversation with them, and to nobody else.
+      .where((eb) => eb.or([eb('peer.is_active', '=', 1), eb('conversation.id', 'is not', null)]))
       .where(`peer.${key}`, '=', identifier));
   }
   const peerByColumn = { username_lower: peerWithConversation('username_lower'), email_lower: peerWithConversation('email_lower') };
@@ -70,8 +71,9 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
 
   return {
     /**
-     * An active user by username or email, and the caller's conversation with them if there is one:
-     * what every request naming a peer needs, in one query.
+     * A user by username or email, and the caller's conversation with them if there is one: what every
+     * request naming a peer needs, in one query. An active user, or a deactivated one the caller has a
+     * conversation with, whose history the caller may still read and mark read.
      */
     async findPeer(callerId: number, identifier: string): Promise<PeerConversation | undefined> {
       const lookup = identifierLookup(identifier);

@@ -170,6 +170,29 @@ describeEachDatabase('deactivating a user', (kind) => {
     }
   });
 
+  test('those who talked with a deactivated user can still read and clear that conversation; nobody can write to them', async (t) => {
+    const testApp = await buildTestApp(t, kind);
+    const alice = await signUp(testApp.app, 'alice');
+    const bob = await signUp(testApp.app, 'bob');
+    const carol = await signUp(testApp.app, 'carol');
+    const sent = (await bob.post('/messages/', { recipient: 'alice', content: 'bye' })).json();
+    await accountsOn(testApp).accounts.deactivate('bob');
+    const [entry] = (await alice.get('/conversations/')).json().results;
+    assert.equal(entry.unread_count, 1);
+    for (const peer of ['bob', 'bob@example.com']) {
+      const history = await alice.get(`/list-messages/${peer}/`);
+      assert.equal(history.statusCode, 200, peer);
+      assert.deepEqual(history.json().results, [sent]);
+    }
+    assert.equal((await alice.get(`/list-messages/bob/?before=${sent.id + 1}`)).json().results.length, 1);
+    const read = await alice.post('/conversations/bob/read/', { up_to: sent.id });
+    assert.equal(read.statusCode, 200, read.body);
+    assert.equal((await alice.get('/conversations/')).json().results[0].unread_count, 0);
+    assert.equal((await alice.post('/messages/', { recipient: 'bob', content: 'hello?' })).statusCode, 400);
+    assert.equal((await carol.get('/list-messages/bob/')).statusCode, 404);
+    assert.equal((await carol.post('/conversations/bob/read/', { up_to: sent.id })).statusCode, 404);
+  });
+
   test('a session or token left behind for an inactive user does not authenticate', async (t) => {
     const testApp = await buildTestApp(t, kind);
     const alice = await signUp(testApp.app, 'alice');
