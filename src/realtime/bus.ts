@@ -17,6 +17,11 @@ export interface Bus {
   unwatch(userId: number): void;
   onDeliver(handler: (userId: number, payload: string) => void): void;
   onRevoke(handler: (credentialHash: string) => void): void;
+  /**
+   * Called when what was published may have stopped reaching this instance for a while (the link to the
+   * broker dropped): an event published meanwhile is lost to this instance's sockets.
+   */
+  onInterrupted(handler: () => void): void;
   /** Messages that could not be published (the broker was unreachable). */
   readonly lostCount: number;
   close(): Promise<void>;

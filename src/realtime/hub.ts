@@ -13,6 +13,8 @@ export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_SESSION_ENDED = 4001;
 /** The client stopped reading: more than the buffer limit waited to be sent to it. */
 export const CLOSE_TOO_SLOW = 4008;
+/** Events may have been missed (the link to Redis dropped): reconnect, then catch up. */
+export const CLOSE_SERVICE_RESTART = 1012;
 
 export interface HubOptions {
   /** Bytes that may wait in a socket's send buffer before the client counts as not reading. */
@@ -39,11 +41,22 @@ export function createHub(bus: Bus, options: HubOptions) {
       socket.send(payload);
     }
   });
-  bus.onRevoke((credentialHash) => {
+  function closeCredential(credentialHash: string): void {
     for (const connection of byCredential.get(credentialHash) ?? []) {
       connection.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
     }
+  }
+  bus.onRevoke(closeCredential);
+  // The sockets' clients reconnect and catch up; a socket opened meanwhile is ready only once the bus
+  // has subscribed again, so every user here is watched anew.
+  bus.onInterrupted(() => {
+    for (const userId of byUser.keys()) subscriptions.set(userId, bus.watch(userId));
+    closeAllSockets(CLOSE_SERVICE_RESTART, 'Real-time delivery interrupted; reconnect and catch up');
   });
+
+  function closeAllSockets(code: number, reason: string): void {
+    for (const set of byUser.values()) for (const connection of set) connection.socket.close(code, reason);
+  }
 
   function addTo<K>(map: Map<K, Set<Connection>>, key: K, connection: Connection): boolean {
     let set = map.get(key);
@@ -89,14 +102,16 @@ export function createHub(bus: Bus, options: HubOptions) {
       for (const userId of new Set(targets)) bus.publish(userId, payload);
     },
 
-    /** Closes the sockets of a session or token that ended, on every instance. */
+    /**
+     * Closes the sockets of a session or token that ended, on every instance: this one's at once, so
+     * that they close even while the bus (Redis) cannot carry the word to the others.
+     */
     revoke(credentialHash: string): void {
+      closeCredential(credentialHash);
       bus.revoke(credentialHash);
     },
 
-    closeAll(code: number, reason: string): void {
-      for (const set of byUser.values()) for (const connection of set) connection.socket.close(code, reason);
-    },
+    closeAll: closeAllSockets,
 
     get openCount(): number {
       return open;

@@ -20,6 +20,7 @@ export function createLocalBus(): Bus {
     onRevoke(handler) {
       revokeHandlers.push(handler);
     },
+    onInterrupted() {},
     lostCount: 0,
     async close() {},
   };

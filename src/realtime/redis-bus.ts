@@ -20,10 +20,14 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
   const userChannelPrefix = `${prefix}user:`;
   const revokeChannel = revokeChannelOf(prefix);
   const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2000);
-  const publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy, lazyConnect: false });
-  const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy, autoResubscribe: true });
+  // Named, so that CLIENT LIST tells the service's connections apart.
+  const publisher = new Redis(url, {
+    enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy, lazyConnect: false, connectionName: `${prefix}publisher`,
+  });
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy, autoResubscribe: true, connectionName: `${prefix}subscriber` });
   const deliverHandlers: ((userId: number, payload: string) => void)[] = [];
   const revokeHandlers: ((credentialHash: string) => void)[] = [];
+  const interruptedHandlers: (() => void)[] = [];
   let lost = 0;
   let reportedDown = false;
 
@@ -37,6 +41,18 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
       reportedDown = false;
     });
   }
+
+  // Until it resubscribes, what is published reaches this instance no more: its sockets must hear of it.
+  let subscribed = false;
+  subscriber.on('ready', () => {
+    subscribed = true;
+  });
+  let closing = false;
+  subscriber.on('close', () => {
+    if (!subscribed || closing) return;
+    subscribed = false;
+    for (const handler of interruptedHandlers) handler();
+  });
 
   void subscriber.subscribe(revokeChannel).catch(() => {});
   subscriber.on('message', (channel: string, message: string) => {
@@ -72,10 +88,14 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
     onRevoke(handler) {
       revokeHandlers.push(handler);
     },
+    onInterrupted(handler) {
+      interruptedHandlers.push(handler);
+    },
     get lostCount() {
       return lost;
     },
     async close() {
+      closing = true;
       publisher.disconnect();
       subscriber.disconnect();
     },

@@ -4,6 +4,7 @@ import { type TestContext, test } from 'node:test';
 import { buildTestInstances } from '../helpers/app.js';
 import { signUp } from '../helpers/client.js';
 import { type DatabaseKind, describeEachDatabase, testRedisUrl } from '../helpers/databases.js';
+import { Redis } from 'ioredis';
 import { closed, connect, listen, nextEvent, pendingEvents, sendFrame } from '../helpers/sockets.js';
 import { logSink } from '../helpers/log-sink.js';
 
@@ -16,13 +17,12 @@ const needsRedis = { skip: redisUrl === null ? 'TEST_REDIS_URL is not set' : fal
  * each other's events.
  */
 async function startPair(t: TestContext, kind: DatabaseKind) {
-  const [a, b] = await buildTestInstances(t, kind, 2, {
-    REDIS_URL: redisUrl!, REDIS_PREFIX: `test-${randomBytes(8).toString('hex')}:`,
-  });
+  const prefix = `test-${randomBytes(8).toString('hex')}:`;
+  const [a, b] = await buildTestInstances(t, kind, 2, { REDIS_URL: redisUrl!, REDIS_PREFIX: prefix });
   const urls = { a: await listen(a.app), b: await listen(b.app) };
   const alice = await signUp(a.app, 'alice');
   const bob = await signUp(a.app, 'bob');
-  return { a: a.app, b: b.app, urls, alice, bob };
+  return { a: a.app, b: b.app, urls, alice, bob, prefix };
 }
 
 describeEachDatabase('two instances over Redis', (kind) => {
@@ -62,7 +62,30 @@ describeEachDatabase('two instances over Redis', (kind) => {
     const sent = await bob.post('/messages/', { recipient: 'alice', content: 'still here' });
     assert.equal((await nextEvent(bobOnB, 'message.created')).message!.id, sent.json().id);
   });
+
+  test('when an instance loses its Redis subscription its sockets are closed with 1012, and a new one is ready once it is back', needsRedis, async (t) => {
+    const { urls, alice, bob, prefix } = await startPair(t, kind);
+    const bobOnB = await connect(t, urls.b, { as: bob });
+    await dropSubscribers(prefix);
+    assert.deepEqual(await closed(bobOnB), { code: 1012, reason: 'Real-time delivery interrupted; reconnect and catch up' });
+    const again = await connect(t, urls.b, { as: bob });
+    const sent = await alice.post('/messages/', { recipient: 'bob', content: 'after the interruption' });
+    assert.equal((await nextEvent(again, 'message.created')).message!.id, sent.json().id);
+  });
 });
+
+/** Drops the Redis subscriber connections of the instances using `prefix` (they reconnect by themselves). */
+async function dropSubscribers(prefix: string): Promise<void> {
+  const admin = new Redis(redisUrl!);
+  try {
+    const clients = String(await admin.client('LIST')).split('\n');
+    const ids = clients.filter((line) => line.includes(` name=${prefix}subscriber `)).map((line) => /\bid=(\d+)/.exec(line)![1]);
+    assert.ok(ids.length > 0, 'the instances\' subscribers are connected');
+    for (const id of ids) await admin.client('KILL', 'ID', id);
+  } finally {
+    admin.disconnect();
+  }
+}
 
 test('with Redis unreachable, sends still succeed and are stored, and the lost events are counted', async (t) => {
   const logs = logSink();
@@ -91,4 +114,13 @@ test('with Redis unreachable, sends still succeed and are stored, and the lost e
   sendFrame(socket, 'not json');
   assert.equal((await nextEvent(socket, 'error')).detail, 'Frames are JSON text.');
   assert.ok(!pendingEvents(socket).some((event) => event.type === 'ready'));
+});
+
+test('with Redis unreachable, a logout still closes the session\'s sockets on this instance', async (t) => {
+  const [{ app }] = await buildTestInstances(t, 'sqlite', 1, { REDIS_URL: 'redis://127.0.0.1:1' });
+  const url = await listen(app);
+  const alice = await signUp(app, 'alice');
+  const socket = await connect(t, url, { as: alice, awaitReady: false });
+  assert.equal((await alice.get('/logout/')).statusCode, 200);
+  assert.deepEqual(await closed(socket), { code: 4001, reason: 'Session ended' });
 });
