@@ -78,11 +78,19 @@ export function loadConfig(env: Env = process.env): Config {
     groupCommit: readBoolean(env, 'GROUP_COMMIT', true),
     sqliteExclusive: readBoolean(env, 'SQLITE_EXCLUSIVE', false),
     shutdownTimeoutSeconds: readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 8, 1, 3600),
-    metricsToken: env.METRICS_TOKEN?.trim() || null,
+    metricsToken: readMetricsToken(env.METRICS_TOKEN),
     rateLimits: readOnOff(env, 'RATE_LIMITS', true),
     loginFailureWindowSeconds: readInteger(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 30 * 60, 1, 24 * 3600),
     trustProxy: readTrustProxy(env.TRUST_PROXY),
   });
+}
+
+/** A bearer token is one word: one with white space in it could never be sent. */
+function readMetricsToken(raw: string | undefined): string | null {
+  const token = raw?.trim();
+  if (!token) return null;
+  if (/\s/.test(token)) throw new ConfigError('METRICS_TOKEN must not contain white space');
+  return token;
 }
 
 function readNonEmpty(env: Env, name: string, fallback: string): string {

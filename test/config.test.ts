@@ -31,6 +31,7 @@ test('a bad value is refused with the name of its variable', () => {
     SECURE_COOKIES: 'maybe',
     SQLITE_EXCLUSIVE: 'sometimes',
     LOG_LEVEL: 'loud',
+    METRICS_TOKEN: 'two words',
   };
   for (const [name, value] of Object.entries(cases)) {
     assert.throws(() => loadConfig({ ...withKey, [name]: value }),

@@ -44,7 +44,7 @@ async function recovers(send: () => Promise<LightMyRequestResponse>, status: num
 test('errors that mean the database is out of reach are told from the others', () => {
   const unavailable = [
     { code: '57P01', message: 'terminating connection due to administrator command' },
-    { code: '57P02' }, { code: '57P03' }, { code: '08006' }, { code: '08001' }, { code: '53300' },
+    { code: '57P02' }, { code: '57P03' }, { code: '08006' }, { code: '08001' }, { code: '53300' }, { code: '25006' },
     { code: 'ECONNREFUSED' }, { code: 'ECONNRESET' },
     new Error('Connection terminated unexpectedly'),
     new Error('Client has encountered a connection error and is not queryable'),
