@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { type DialectAdapter, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.js';
 import { DirectSqlite } from './direct-sqlite.js';
@@ -65,7 +65,7 @@ function openSqlite(path: string, exclusive: boolean): Database {
   const statements = withStatementCache(connection);
   const snapshot = new TurnSnapshot(connection);
   const wal = walFileOf(connection);
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: snapshot.endingBeforeEachStatement(statements) }) });
+  const db = new Kysely<DatabaseSchema>({ dialect: new TransactionalDdlSqliteDialect({ database: snapshot.endingBeforeEachStatement(statements) }) });
   new DirectSqlite(db, statements, snapshot, wal);
   return {
     db,
@@ -109,4 +109,23 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   pool.on('error', (error) => options.onConnectionLost?.(error));
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', destroy: () => db.destroy() };
+}
+
+/**
+ * SQLite's dialect, telling Kysely's migrator that SQLite's DDL is transactional (it is; Kysely's
+ * adapter says otherwise only to stay on the safe side): pending migrations then run in one
+ * transaction, and one that fails halfway, or a process killed in the middle, leaves the schema as it
+ * was, where each statement committing on its own left a half-applied migration that failed on every
+ * later start ("duplicate column name"). The migrator is the only reader of this flag.
+ */
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  get supportsTransactionalDdl(): boolean {
+    return true;
+  }
 }

@@ -41,6 +41,20 @@ describeEachDatabase('migrations', (kind) => {
     assert.deepEqual(await migrate(), []);
   });
 
+  test('a migration that fails halfway leaves nothing behind, and runs once its obstacle is gone', async (t) => {
+    const testDatabase = await createTestDatabase(kind);
+    t.after(() => testDatabase.drop());
+    const { database } = testDatabase;
+    await whileNoSchemaIsDropped(kind, () => migrateUpTo(database, '0001_initial'));
+    // 0002 adds a column to conversation_members, then creates blocks: which already exists, so it fails there.
+    await sql`create table blocks (x integer)`.execute(database.db);
+    await assert.rejects(whileNoSchemaIsDropped(kind, () => migrateToLatest(database)));
+    await sql`drop table blocks`.execute(database.db);
+    assert.deepEqual(await whileNoSchemaIsDropped(kind, () => migrateToLatest(database)),
+      ['0002_inbox_blocks_tokens', '0003_active_user_count']);
+    await assertDatabaseConsistent(database.db);
+  });
+
   test('the active-user total starts from the users a database already holds', async (t) => {
     const testDatabase = await createTestDatabase(kind);
     t.after(() => testDatabase.drop());
