@@ -23,6 +23,8 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
   // Named, so that CLIENT LIST tells the service's connections apart.
   const publisher = new Redis(url, {
     enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy, lazyConnect: false, connectionName: `${prefix}publisher`,
+    // A publish that gets no answer (a partition) fails and is counted rather than waiting in memory.
+    commandTimeout: 2000,
   });
   const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy, autoResubscribe: true, connectionName: `${prefix}subscriber` });
   const deliverHandlers: ((userId: number, payload: string) => void)[] = [];

@@ -9,7 +9,9 @@ import { revokeChannelOf } from './redis-bus.js';
 export function createRevocationPublisher(url: string, prefix: string) {
   const channel = revokeChannelOf(prefix);
   const redis = new Redis(url, {
-    lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 3 ? null : 200),
+    // commandTimeout: a server that takes the connection and never answers must not hold the command up.
+    lazyConnect: true, connectTimeout: 5000, commandTimeout: 5000, maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => (attempt > 3 ? null : 200),
   });
   let lastError: Error | null = null;
   let failed = 0;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -309,5 +310,23 @@ test('with Redis unreachable, requests are still served unthrottled and the outa
   for (let i = 0; i < 35; i += 1) {
     assert.equal((await alice.post('/messages/', { recipient: 'bob', content: `message ${i}` })).statusCode, 201);
   }
+  assert.ok(logs.lines.some((line) => line.msg === 'redis unavailable; rate limits not enforced until it is back'));
+});
+
+test('a Redis that takes the connection and never answers does not hold up the start, and requests are served', { timeout: 60_000 }, async (t) => {
+  const held: Socket[] = [];
+  const silent = createServer((socket) => { held.push(socket); });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const socket of held) socket.destroy();
+    silent.close();
+  });
+  const { port } = silent.address() as { port: number };
+  const logs = logSink();
+  const [{ app }] = await buildTestInstances(t, 'sqlite', 1, { ...LIMITS_ON, REDIS_URL: `redis://127.0.0.1:${port}` },
+    { logger: logs.logger });
+  assert.ok(held.length > 0, 'the service connected to the silent server');
+  const alice = await signUp(app, 'alice');
+  assert.equal((await alice.get('/me/')).statusCode, 200);
   assert.ok(logs.lines.some((line) => line.msg === 'redis unavailable; rate limits not enforced until it is back'));
 });

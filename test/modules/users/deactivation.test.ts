@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
@@ -233,6 +234,24 @@ describeEachDatabase('npm run users', (kind) => {
       assert.equal(wrong.code, 2, args.join(' '));
       assert.match(wrong.stderr, /^Usage: npm run users -- deactivate <username or email>/, args.join(' '));
     }
+  });
+
+  test('with a Redis that takes the connection and never answers, deactivate still finishes and says the word did not go out', { timeout: 60_000 }, async (t) => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => { held.push(socket); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    });
+    const testApp = await buildTestApp(t, kind);
+    await signUp(testApp.app, 'alice');
+    const { port } = silent.address() as { port: number };
+    const result = await runUsersCommand(testApp, ['deactivate', 'alice'], { REDIS_URL: `redis://127.0.0.1:${port}` });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stdout, /Deactivated alice/);
+    assert.match(result.stderr, /^Could not tell the running instances through Redis .* The account change itself is saved\.$/m);
+    assert.ok(held.length > 0, 'the command connected to the silent server');
   });
 
   test('with REDIS_URL, deactivate closes the user\'s sockets on a running instance, and only theirs', needsRedis, async (t) => {
