@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -8,6 +7,7 @@ import { buildTestApp, buildTestInstances } from '../helpers/app.js';
 import { TestClient, passwordFor, register, signUp } from '../helpers/client.js';
 import { describeEachDatabase, testRedisUrl } from '../helpers/databases.js';
 import { logSink } from '../helpers/log-sink.js';
+import { silentServer } from '../helpers/silent-server.js';
 
 const LIMITS_ON = { RATE_LIMITS: 'on' };
 const redisUrl = testRedisUrl();
@@ -314,18 +314,10 @@ test('with Redis unreachable, requests are still served unthrottled and the outa
 });
 
 test('a Redis that takes the connection and never answers does not hold up the start, and requests are served', { timeout: 60_000 }, async (t) => {
-  const held: Socket[] = [];
-  const silent = createServer((socket) => { held.push(socket); });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  t.after(() => {
-    for (const socket of held) socket.destroy();
-    silent.close();
-  });
-  const { port } = silent.address() as { port: number };
+  const silent = await silentServer(t);
   const logs = logSink();
-  const [{ app }] = await buildTestInstances(t, 'sqlite', 1, { ...LIMITS_ON, REDIS_URL: `redis://127.0.0.1:${port}` },
-    { logger: logs.logger });
-  assert.ok(held.length > 0, 'the service connected to the silent server');
+  const [{ app }] = await buildTestInstances(t, 'sqlite', 1, { ...LIMITS_ON, REDIS_URL: silent.url('redis') }, { logger: logs.logger });
+  assert.ok(silent.accepted() > 0, 'the service connected to the silent server');
   const alice = await signUp(app, 'alice');
   assert.equal((await alice.get('/me/')).statusCode, 200);
   assert.ok(logs.lines.some((line) => line.msg === 'redis unavailable; rate limits not enforced until it is back'));

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
@@ -16,6 +15,7 @@ import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { runUsersCommand as runUsersCommandOn } from '../../helpers/cli.js';
 import { issueToken, passwordFor, signUp, TestClient } from '../../helpers/client.js';
 import { describeEachDatabase, testRedisUrl } from '../../helpers/databases.js';
+import { silentServer } from '../../helpers/silent-server.js';
 import { closed, connect, listen, nextEvent } from '../../helpers/sockets.js';
 
 const NOT_AUTHENTICATED = { detail: 'Authentication credentials were not provided.' };
@@ -237,21 +237,14 @@ describeEachDatabase('npm run users', (kind) => {
   });
 
   test('with a Redis that takes the connection and never answers, deactivate still finishes and says the word did not go out', { timeout: 60_000 }, async (t) => {
-    const held: Socket[] = [];
-    const silent = createServer((socket) => { held.push(socket); });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    t.after(() => {
-      for (const socket of held) socket.destroy();
-      silent.close();
-    });
+    const silent = await silentServer(t);
     const testApp = await buildTestApp(t, kind);
     await signUp(testApp.app, 'alice');
-    const { port } = silent.address() as { port: number };
-    const result = await runUsersCommand(testApp, ['deactivate', 'alice'], { REDIS_URL: `redis://127.0.0.1:${port}` });
+    const result = await runUsersCommand(testApp, ['deactivate', 'alice'], { REDIS_URL: silent.url('redis') });
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, /Deactivated alice/);
     assert.match(result.stderr, /^Could not tell the running instances through Redis .* The account change itself is saved\.$/m);
-    assert.ok(held.length > 0, 'the command connected to the silent server');
+    assert.ok(silent.accepted() > 0, 'the command connected to the silent server');
   });
 
   test('with REDIS_URL, deactivate closes the user\'s sockets on a running instance, and only theirs', needsRedis, async (t) => {
