@@ -98,15 +98,17 @@ export async function registerRateLimits(app: FastifyInstance, config: Config): 
     return take([...requestWindows(req), ...(req.user ? windowsOf(SENDS, `user:${req.user.id}`) : [])]);
   };
   // A request refused before it was counted (no login, a bad token, no CSRF token, a foreign Origin)
-  // counts as anonymous, by its address; over the limit, the refusal becomes the 429.
-  const countRefusal: Hook = async (req, reply, payload) => {
-    if (counted.has(req) || (reply.statusCode !== 401 && reply.statusCode !== 403)) return payload;
-    const waitMs = await store.consume(windowsOf(ANONYMOUS_REQUESTS, addressOf(req)));
-    if (waitMs <= 0) return payload;
-    const refusal = throttled(Math.max(1, Math.ceil(waitMs / SECOND)));
-    reply.removeHeader('www-authenticate');
-    reply.code(refusal.statusCode).headers(refusal.headers);
-    return JSON.stringify(refusal.body);
+  // counts as anonymous, by its address; over the limit, the refusal becomes the 429. Callback style:
+  // every answer passes here, and nearly all of them at once.
+  const countRefusal = (req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, payload?: unknown) => void) => {
+    if (counted.has(req) || (reply.statusCode !== 401 && reply.statusCode !== 403)) return done(null, payload);
+    store.consume(windowsOf(ANONYMOUS_REQUESTS, addressOf(req))).then((waitMs) => {
+      if (waitMs <= 0) return done(null, payload);
+      const refusal = throttled(Math.max(1, Math.ceil(waitMs / SECOND)));
+      reply.removeHeader('www-authenticate');
+      reply.code(refusal.statusCode).headers(refusal.headers);
+      done(null, JSON.stringify(refusal.body));
+    }, done);
   };
   const countRegistration: Hook = (req) => take(windowsOf(REGISTRATIONS, addressOf(req)));
 
