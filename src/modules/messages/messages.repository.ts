@@ -111,10 +111,12 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       .whereRef('conversation_members.conversation_id', '=', 'inserted.conversation_id'))
     .selectFrom('inserted').select(['inserted.id', 'inserted.conversation_id']));
   const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
-  const oldestFirst = prepareQuery((conversationId: number, lastId: number, limit: number, offset: number) => selectConversationRows()
-    .where('conversation_id', '=', conversationId).where('id', '<=', lastId).orderBy('id', 'asc').limit(rowLimit(limit)).offset(offset));
-  const newestFirst = prepareQuery((conversationId: number, lastId: number, limit: number, offset: number) => selectConversationRows()
-    .where('conversation_id', '=', conversationId).where('id', '<=', lastId).orderBy('id', 'desc').limit(rowLimit(limit)).offset(offset));
+  // A page of the conversation's messages up to `lastId`, read from one end: see pageOfConversation.
+  const pageFrom = (direction: 'asc' | 'desc') => prepareQuery((conversationId: number, lastId: number, limit: number, offset: number) =>
+    selectConversationRows().where('conversation_id', '=', conversationId).where('id', '<=', lastId)
+      .orderBy('id', direction).limit(rowLimit(limit)).offset(offset));
+  const oldestFirst = pageFrom('asc');
+  const newestFirst = pageFrom('desc');
   const before = prepareQuery((conversationId: number, beforeId: number, limit: number) => selectConversationRows()
     .where('conversation_id', '=', conversationId).where('id', '<', beforeId).orderBy('id', 'desc').limit(rowLimit(limit)));
   const from = prepareQuery((conversationId: number, fromId: number, limit: number) => selectConversationRows()
