@@ -117,7 +117,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authPlugin, { auth, tokens, config });
   await registerOpenApi(app);
   await app.register(metricsPlugin, { metrics, hub, bus, token: config.metricsToken });
-  await app.register(healthRoutes, { health: createHealthService({ health: createHealthRepository(database.db) }) });
+  await app.register(healthRoutes, { health: createHealthService({ health: createHealthRepository(database.db, database.dialect) }) });
 
   // Limits the routes registered from here on: not the docs, the health probes or the metrics.
   await registerRateLimits(app, config);

@@ -71,6 +71,7 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     for (const socket of open) socket.terminate();
   });
   await app.register(websocket, {
+    errorHandler: socketFailed,
     options: {
       maxPayload: WS_MAX_INBOUND_BYTES,
       handleProtocols: (protocols: Set<string>) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
@@ -174,6 +175,23 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
       type: 'typing', conversation: conversation?.id ?? null, from: sender.id, from_username: sender.username,
     });
   }
+}
+
+/**
+ * A socket's error event. What the client did (a reset connection, an oversized or malformed frame,
+ * which ws has already answered with its close code) is logged at info: it is theirs, not ours to fix.
+ */
+function socketFailed(error: Error, socket: WebSocket, req: FastifyRequest): void {
+  if (isClientFault(error)) req.log.info({ err: error }, 'websocket closed by a client error');
+  else req.log.error({ err: error }, 'websocket failed');
+  socket.terminate();
+}
+
+const CLIENT_NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
+
+function isClientFault(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code !== undefined && (code.startsWith('WS_ERR_') || CLIENT_NETWORK_ERRORS.has(code));
 }
 
 function sendError(socket: WebSocket, detail: string): void {

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createHealthService } from '../../src/modules/health/health.service.js';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 import { buildTestApp } from '../helpers/app.js';
-import { describeEachDatabase } from '../helpers/databases.js';
+import { createTestDatabase, describeEachDatabase, testDatabaseKinds, whileNoSchemaIsDropped } from '../helpers/databases.js';
 import { listen } from '../helpers/sockets.js';
 
 describeEachDatabase('health probes', (kind) => {
@@ -58,7 +62,28 @@ describeEachDatabase('health probes', (kind) => {
 });
 
 test('readiness gives up on a database that does not answer in time', async () => {
-  const health = createHealthService({ health: { ping: () => new Promise<void>(() => {}) }, timeoutMs: 20 });
+  const health = createHealthService({ health: { acceptsWrites: () => new Promise<boolean>(() => {}) }, timeoutMs: 20 });
   const readiness = await health.readiness();
   assert.equal(readiness.ready, false);
+});
+
+test('/readyz answers 503 on a PostgreSQL that takes no writes, such as a standby', async (t) => {
+  if (!testDatabaseKinds().includes('postgres')) return t.skip('PostgreSQL only; TEST_DATABASE_URL is not set');
+  const testDatabase = await createTestDatabase('postgres');
+  t.after(() => testDatabase.drop());
+  await whileNoSchemaIsDropped('postgres', () => migrateToLatest(testDatabase.database));
+  // Connection options in the URL win over the pool's own, as a standby's default would.
+  const url = new URL(testDatabase.url);
+  url.searchParams.set('options', `-c search_path=${testDatabase.searchPath} -c default_transaction_read_only=on`);
+  const readOnly = openDatabase(url.href);
+  t.after(() => readOnly.destroy());
+  const config = loadConfig({ DATABASE_URL: url.href, SECRET_KEY: 'test-secret-key', RATE_LIMITS: 'off' });
+  const app = await whileNoSchemaIsDropped('postgres', () => buildApp(config, { database: readOnly, logger: false }));
+  t.after(() => app.close());
+
+  const ready = await app.inject({ method: 'GET', url: '/readyz' });
+  assert.equal(ready.statusCode, 503);
+  assert.deepEqual(ready.json(), { status: 'unavailable' });
+  const signUp = await app.inject({ method: 'POST', url: '/register/', payload: { username: 'alice', email: 'alice@example.com', password: 'correct horse battery' } });
+  assert.equal(signUp.statusCode, 503, 'and writes are refused as unavailable');
 });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { buildTestApp } from '../helpers/app.js';
+import { buildTestApp, buildTestInstances } from '../helpers/app.js';
+import { logSink } from '../helpers/log-sink.js';
 import { issueToken, signUp, TestClient } from '../helpers/client.js';
 import { closed, connect, listen, nextEvent, sendFrame } from '../helpers/sockets.js';
 
@@ -95,6 +96,30 @@ test('an inbound frame over 4096 bytes closes the socket with 1009; one of 4096 
   await nextEvent(bobSocket, 'typing');
   sendFrame(socket, frame(4097));
   assert.equal((await closed(socket)).code, 1009);
+});
+
+test('a client\'s oversized or malformed frame is logged at info, not as an error of the service', async (t) => {
+  const logs = logSink('info');
+  const [{ app }] = await buildTestInstances(t, 'sqlite', 1, {}, { logger: logs.logger });
+  const url = await listen(app);
+  const alice = await signUp(app, 'alice');
+  const oversized = await connect(t, url, { as: alice });
+  sendFrame(oversized, 'x'.repeat(5000));
+  assert.equal((await closed(oversized)).code, 1009);
+  const malformed = await connect(t, url, { as: alice });
+  // A masked text frame whose payload is not UTF-8; ws answers 1007.
+  const tcp = (malformed as unknown as { _socket: Socket })._socket;
+  tcp.write(Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0xc3, 0x28]));
+  assert.equal((await closed(malformed)).code, 1007);
+
+  const socketLogs = () => logs.lines.filter((line) => String(line.msg).startsWith('websocket'));
+  for (const started = Date.now(); socketLogs().length < 2 && Date.now() - started < 3000;) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.deepEqual(socketLogs().map((line) => [line.level, line.msg, (line.err as { code?: string }).code]), [
+    [30, 'websocket closed by a client error', 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'],
+    [30, 'websocket closed by a client error', 'WS_ERR_INVALID_UTF8'],
+  ]);
 });
 
 test('the heartbeat terminates a socket that does not answer pings, and keeps one that does', async (t) => {

@@ -27,19 +27,19 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> 
       schema: {
         hide: url.endsWith('/'),
         tags: ['operations'],
-        summary: 'Readiness: the database is reachable',
-        description: 'Runs `select 1` through the database: 200 when it answers, 503 when it fails or does not '
-          + 'answer within two seconds.',
+        summary: 'Readiness: the database is reachable and takes writes',
+        description: 'Asks the database whether it takes writes: 200 when it answers that it does, 503 when it '
+          + 'fails, does not answer within two seconds, or is read-only (a PostgreSQL standby).',
         security: [],
         response: {
-          200: { ...Ready, description: 'The database answered.' },
-          503: { ...Unavailable, description: 'The database failed or did not answer in time.' },
+          200: { ...Ready, description: 'The database answered and takes writes.' },
+          503: { ...Unavailable, description: 'The database failed, did not answer in time, or is read-only.' },
         },
       },
     }, async (req, reply) => {
       const readiness = await opts.health.readiness();
       if (readiness.ready) return { status: 'ready' as const };
-      req.log.warn({ err: readiness.reason }, 'not ready: database unreachable');
+      req.log.warn({ err: readiness.reason }, 'not ready: the database is unreachable or read-only');
       return reply.code(503).send({ status: 'unavailable' as const });
     });
   }
