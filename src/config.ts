@@ -58,16 +58,16 @@ const TWO_WEEKS_SECONDS = 14 * 24 * 60 * 60;
 
 type Env = Record<string, string | undefined>;
 
+export type StorageConfig = Pick<Config, 'databaseUrl' | 'redisUrl' | 'redisPrefix'>;
+
 /** Reads and validates the configuration; throws a ConfigError naming the variable at fault. */
 export function loadConfig(env: Env = process.env): Config {
-  const databaseUrl = readDatabaseUrl(env.DATABASE_URL);
+  const storage = loadStorageConfig(env);
   return Object.freeze({
     port: readInteger(env, 'PORT', 8000, 0, 65535),
     host: readNonEmpty(env, 'HOST', '127.0.0.1'),
-    databaseUrl,
-    redisUrl: readRedisUrl(env.REDIS_URL),
-    redisPrefix: readNonEmpty(env, 'REDIS_PREFIX', 'messaging:'),
-    secretKey: env.SECRET_KEY?.trim() || loadOrCreateSecretKey(dataFolderOf(databaseUrl)),
+    ...storage,
+    secretKey: env.SECRET_KEY?.trim() || loadOrCreateSecretKey(dataFolderOf(storage.databaseUrl)),
     trustedOrigins: Object.freeze(readOrigins(env.TRUSTED_ORIGINS)),
     secureCookies: readBoolean(env, 'SECURE_COOKIES', false),
     logLevel: readLogLevel(env.LOG_LEVEL),
@@ -82,6 +82,18 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits: readOnOff(env, 'RATE_LIMITS', true),
     loginFailureWindowSeconds: readInteger(env, 'LOGIN_FAILURE_WINDOW_SECONDS', 30 * 60, 1, 24 * 3600),
     trustProxy: readTrustProxy(env.TRUST_PROXY),
+  });
+}
+
+/**
+ * What the command-line tools need: the database, and the Redis through which running instances are
+ * told of ended sessions. Nothing else is read, so no secret key is made for a tool that has no use for one.
+ */
+export function loadStorageConfig(env: Env = process.env): StorageConfig {
+  return Object.freeze({
+    databaseUrl: readDatabaseUrl(env.DATABASE_URL),
+    redisUrl: readRedisUrl(env.REDIS_URL),
+    redisPrefix: readNonEmpty(env, 'REDIS_PREFIX', 'messaging:'),
   });
 }
 

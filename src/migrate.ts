@@ -1,11 +1,11 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadStorageConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { describeFailure } from './startup-failure.js';
 
 /** `npm run migrate`: brings the database at DATABASE_URL to the latest schema, then exits. */
 try {
-  const config = loadConfig();
+  const config = loadStorageConfig();
   const database = openDatabase(config.databaseUrl);
   try {
     const applied = await migrateToLatest(database);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadStorageConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { type AccountChange, createAccountsService } from '../modules/users/accounts.service.js';
 import { createUsersRepository } from '../modules/users/users.repository.js';
@@ -29,7 +29,7 @@ async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const config = loadConfig();
+  const config = loadStorageConfig();
   const database = openDatabase(config.databaseUrl);
   const revocations = config.redisUrl ? createRevocationPublisher(config.redisUrl, config.redisPrefix) : null;
   try {

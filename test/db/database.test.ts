@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -24,12 +24,13 @@ test('SQLite runs in WAL mode with synchronous=FULL and foreign keys on', async 
 });
 
 test('npm run migrate creates the schema at DATABASE_URL and then has nothing to do', async () => {
-  const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'messaging-migrate-')), 'db.sqlite3')}`;
-  const env = { ...process.env, DATABASE_URL: url, SECRET_KEY: 'k' };
+  const folder = mkdtempSync(join(tmpdir(), 'messaging-migrate-'));
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(folder, 'db.sqlite3')}`, SECRET_KEY: '' };
   const first = await run(process.execPath, ['--import', 'tsx', 'src/migrate.ts'], { env });
   assert.match(first.stdout, /Applied: 0001_initial, 0002_inbox_blocks_tokens, 0003_active_user_count/);
   const second = await run(process.execPath, ['--import', 'tsx', 'src/migrate.ts'], { env });
   assert.match(second.stdout, /Already up to date/);
+  assert.equal(existsSync(join(folder, 'secret_key')), false, 'migrating needs no secret key, so makes none');
 });
 
 describeEachDatabase('migrations', (kind) => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
@@ -210,8 +212,12 @@ describeEachDatabase('npm run users', (kind) => {
     const alice = await signUp(testApp.app, 'alice');
     const token = await issueToken(testApp.app, 'alice');
 
-    const deactivated = await runUsersCommand(testApp, ['deactivate', 'alice']);
+    // The command has no use for a secret key, so it neither needs SECRET_KEY nor makes one.
+    const deactivated = await runUsersCommand(testApp, ['deactivate', 'alice'], { SECRET_KEY: '' });
     assert.equal(deactivated.code, 0, deactivated.stderr);
+    if (kind === 'sqlite') {
+      assert.equal(existsSync(join(dirname(testApp.testDatabase.url.slice('sqlite:'.length)), 'secret_key')), false);
+    }
     assert.equal(deactivated.stdout.trim(), `Deactivated alice (id ${alice.user.id}): ended 1 session and 1 API token.`);
     assert.match(deactivated.stderr, /REDIS_URL is not set/);
     assert.equal((await alice.get('/me/')).statusCode, 403);
