@@ -9,9 +9,10 @@ interface Logger {
 /**
  * Fan-out across instances through Redis pub/sub: one channel per user, subscribed to by the instances
  * that hold a socket of that user, and one channel that every instance hears for ended sessions.
- * While Redis is unreachable, publishing fails at once (no offline queue to grow), the loss is counted,
- * and both connections keep reconnecting by themselves; subscriptions are restored on reconnect.
- * Channel names start with `prefix` (`<prefix>user:<id>`, `<prefix>revoke`).
+ * While Redis is unreachable, publishing fails at once, the loss is counted, and both connections keep
+ * reconnecting by themselves. Nothing waits in a queue meanwhile: the bus keeps the set of users it
+ * watches, and on every reconnect subscribes exactly those, so sockets coming and going during an outage
+ * cost nothing once they are gone. Channel names start with `prefix` (`<prefix>user:<id>`, `<prefix>revoke`).
  */
 /** The channel every instance hears for ended sessions and tokens. */
 export const revokeChannelOf = (prefix: string) => `${prefix}revoke`;
@@ -19,6 +20,7 @@ export const revokeChannelOf = (prefix: string) => `${prefix}revoke`;
 export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'): Bus {
   const userChannelPrefix = `${prefix}user:`;
   const revokeChannel = revokeChannelOf(prefix);
+  const channelOf = (userId: number) => userChannelPrefix + userId;
   const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2000);
   // Named, so that CLIENT LIST tells the service's connections apart.
   const publisher = new Redis(url, {
@@ -26,7 +28,9 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
     // A publish that gets no answer (a partition) fails and is counted rather than waiting in memory.
     commandTimeout: 2000,
   });
-  const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy, autoResubscribe: true, connectionName: `${prefix}subscriber` });
+  const subscriber = new Redis(url, {
+    enableOfflineQueue: false, maxRetriesPerRequest: null, retryStrategy, autoResubscribe: false, connectionName: `${prefix}subscriber`,
+  });
   const deliverHandlers: ((userId: number, payload: string) => void)[] = [];
   const revokeHandlers: ((credentialHash: string) => void)[] = [];
   const interruptedHandlers: (() => void)[] = [];
@@ -44,10 +48,34 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
     });
   }
 
+  /** The users this instance holds sockets of. */
+  const watched = new Set<number>();
+  /** Watches waiting for the subscriber to be ready again, by user; each settles once subscribed (or unwatched). */
+  const waiting = new Map<number, { promise: Promise<void>; settle: () => void }>();
+
+  function waitForSubscription(userId: number): Promise<void> {
+    let entry = waiting.get(userId);
+    if (!entry) {
+      let settle!: () => void;
+      const promise = new Promise<void>((resolve) => { settle = resolve; });
+      waiting.set(userId, (entry = { promise, settle }));
+    }
+    return entry.promise;
+  }
+
+  function settleWaiting(userId: number): void {
+    waiting.get(userId)?.settle();
+    waiting.delete(userId);
+  }
+
   // Until it resubscribes, what is published reaches this instance no more: its sockets must hear of it.
   let subscribed = false;
   subscriber.on('ready', () => {
     subscribed = true;
+    const users = [...watched];
+    subscriber.subscribe(revokeChannel, ...users.map(channelOf)).then(() => {
+      for (const userId of users) if (watched.has(userId)) settleWaiting(userId);
+    }, () => {});
   });
   let closing = false;
   subscriber.on('close', () => {
@@ -56,7 +84,6 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
     for (const handler of interruptedHandlers) handler();
   });
 
-  void subscriber.subscribe(revokeChannel).catch(() => {});
   subscriber.on('message', (channel: string, message: string) => {
     if (channel === revokeChannel) {
       for (const handler of revokeHandlers) handler(message);
@@ -75,14 +102,19 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
 
   return {
     deliversOnlyHere: false,
-    publish: (userId, payload) => send(userChannelPrefix + userId, payload),
+    publish: (userId, payload) => send(channelOf(userId), payload),
     revoke: (credentialHash) => send(revokeChannel, credentialHash),
     watch(userId) {
-      // While Redis is down the command waits in the subscriber's queue, and this settles once it is back.
-      return subscriber.subscribe(userChannelPrefix + userId).then(() => {}, () => {});
+      watched.add(userId);
+      // While Redis is down the subscribe fails at once, and the next 'ready' subscribes every watched user.
+      if (subscriber.status !== 'ready') return waitForSubscription(userId);
+      return subscriber.subscribe(channelOf(userId)).then(() => {}, () => waitForSubscription(userId));
     },
     unwatch(userId) {
-      void subscriber.unsubscribe(userChannelPrefix + userId).catch(() => {});
+      watched.delete(userId);
+      settleWaiting(userId);
+      // Failing while Redis is down is harmless: the next 'ready' subscribes only the watched users.
+      if (subscriber.status === 'ready') void subscriber.unsubscribe(channelOf(userId)).catch(() => {});
     },
     onDeliver(handler) {
       deliverHandlers.push(handler);

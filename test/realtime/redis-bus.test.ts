@@ -7,6 +7,7 @@ import { type DatabaseKind, describeEachDatabase, testRedisUrl } from '../helper
 import { Redis } from 'ioredis';
 import { closed, connect, listen, nextEvent, pendingEvents, sendFrame } from '../helpers/sockets.js';
 import { logSink } from '../helpers/log-sink.js';
+import { tcpProxy } from '../helpers/tcp-proxy.js';
 
 const redisUrl = testRedisUrl();
 const needsRedis = { skip: redisUrl === null ? 'TEST_REDIS_URL is not set' : false };
@@ -123,4 +124,39 @@ test('with Redis unreachable, a logout still closes the session\'s sockets on th
   const socket = await connect(t, url, { as: alice, awaitReady: false });
   assert.equal((await alice.get('/logout/')).statusCode, 200);
   assert.deepEqual(await closed(socket), { code: 4001, reason: 'Session ended' });
+});
+
+test('sockets that come and go while Redis is down cost it nothing later; one that stays is ready once Redis is back', needsRedis, async (t) => {
+  const target = new URL(redisUrl!);
+  const proxy = await tcpProxy(t, { host: target.hostname, port: Number(target.port || 6379) });
+  const prefix = `test-${randomBytes(8).toString('hex')}:`;
+  const [{ app }] = await buildTestInstances(t, 'sqlite', 1, { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: prefix });
+  const url = await listen(app);
+  const alice = await signUp(app, 'alice');
+  const bob = await signUp(app, 'bob');
+
+  // Bob's client keeps reconnecting during the outage; none of his sockets is ever ready.
+  for (let i = 0; i < 20; i += 1) {
+    const socket = await connect(t, url, { as: bob, awaitReady: false });
+    socket.close();
+    await closed(socket);
+  }
+  const waiting = await connect(t, url, { as: alice, awaitReady: false });
+  assert.equal(app.websocketServer.clients.size, 1);
+
+  const admin = new Redis(redisUrl!);
+  const monitor = await admin.monitor();
+  t.after(() => { monitor.disconnect(); admin.disconnect(); });
+  const commands: string[][] = [];
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (args.some((arg) => arg.startsWith(prefix))) commands.push(args);
+  });
+  await proxy.up();
+  assert.equal((await nextEvent(waiting, 'ready', 10_000)).type, 'ready');
+  const sent = await bob.post('/messages/', { recipient: 'alice', content: 'after the outage' });
+  assert.equal((await nextEvent(waiting, 'message.created')).message!.id, sent.json().id);
+
+  const subscriptions = commands.filter(([name]) => /^(un)?subscribe$/i.test(name));
+  assert.deepEqual(subscriptions.map((args) => args.join(' ')), [`subscribe ${prefix}revoke ${prefix}user:${alice.user.id}`],
+    'one subscribe, for the user still watched: nothing about the sockets that came and went');
 });
