@@ -120,9 +120,7 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     const handshake = handshakes.get(req)!;
     const connection: Connection = { socket, userId: handshake.user.id, credentialHash: handshake.credentialHash };
     // Tells the client that live events now reach it, so that a catch-up it makes from here on misses nothing.
-    void opts.hub.add(connection).then(() => {
-      if (socket.readyState === socket.OPEN) socket.send(READY_EVENT);
-    });
+    opts.hub.add(connection, READY_EVENT);
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
     const endSession = () => socket.close(CLOSE_SESSION_ENDED, 'Session ended');
@@ -151,6 +149,11 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
       });
     });
   });
+
+  /** A refused frame's answer; like any event, it closes a socket that has stopped reading (4008). */
+  function sendError(socket: WebSocket, detail: string): void {
+    opts.hub.sendTo(socket, JSON.stringify({ type: 'error', detail }));
+  }
 
   async function handleFrame(sender: User, socket: WebSocket, limiter: TypingLimiter, data: RawData, isBinary: boolean) {
     if (isBinary) return sendError(socket, 'Frames are JSON text.');
@@ -194,6 +197,4 @@ function isClientFault(error: Error): boolean {
   return code !== undefined && (code.startsWith('WS_ERR_') || CLIENT_NETWORK_ERRORS.has(code));
 }
 
-function sendError(socket: WebSocket, detail: string): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'error', detail }));
-}
+

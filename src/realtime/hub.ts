@@ -30,16 +30,21 @@ export function createHub(bus: Bus, options: HubOptions) {
   const byCredential = new Map<string, Set<Connection>>();
   const subscriptions = new Map<number, Promise<void>>();
 
-  bus.onDeliver((userId, payload) => {
-    for (const connection of byUser.get(userId) ?? []) {
-      const { socket } = connection;
-      if (socket.readyState !== socket.OPEN) continue;
-      if (socket.bufferedAmount > options.maxBufferedBytes) {
-        socket.close(CLOSE_TOO_SLOW, 'Too slow: events piled up unread');
-        continue;
-      }
-      socket.send(payload);
+  /** Connections that were told they are ready; nothing reaches a socket before its ready frame. */
+  const live = new WeakSet<Connection>();
+
+  /** Sends to an open socket, or closes it with 4008 when more than the limit waits unread already. */
+  function sendTo(socket: WebSocket, payload: string): void {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > options.maxBufferedBytes) {
+      socket.close(CLOSE_TOO_SLOW, 'Too slow: events piled up unread');
+      return;
     }
+    socket.send(payload);
+  }
+
+  bus.onDeliver((userId, payload) => {
+    for (const connection of byUser.get(userId) ?? []) if (live.has(connection)) sendTo(connection.socket, payload);
   });
   function closeCredential(credentialHash: string): void {
     for (const connection of byCredential.get(credentialHash) ?? []) {
@@ -75,13 +80,23 @@ export function createHub(bus: Bus, options: HubOptions) {
 
   let open = 0;
   return {
-    /** Adds the socket; settles once every event published for its user from then on will reach it. */
-    add(connection: Connection): Promise<void> {
+    /**
+     * Adds the socket. Once every event published for its user from then on will reach it, sends it
+     * `readyFrame` and from then on the events; an event that came earlier is not sent, so the ready
+     * frame is always the first (the client's catch-up covers what came before it).
+     */
+    add(connection: Connection, readyFrame: string): void {
       open += 1;
       if (addTo(byUser, connection.userId, connection)) subscriptions.set(connection.userId, bus.watch(connection.userId));
       addTo(byCredential, connection.credentialHash, connection);
-      return subscriptions.get(connection.userId)!;
+      void subscriptions.get(connection.userId)!.then(() => {
+        if (!byUser.get(connection.userId)?.has(connection)) return;
+        live.add(connection);
+        sendTo(connection.socket, readyFrame);
+      });
     },
+
+    sendTo,
 
     remove(connection: Connection): void {
       if (!byUser.get(connection.userId)?.has(connection)) return;

@@ -122,6 +122,23 @@ test('a client\'s oversized or malformed frame is logged at info, not as an erro
   ]);
 });
 
+test('a client that stops reading while sending frames that are refused is closed with 4008 too', { timeout: 60_000 }, async (t) => {
+  const { app, url, alice } = await start(t, { WS_MAX_BUFFERED_BYTES: '65536', WS_HEARTBEAT_SECONDS: '3600' });
+  const socket = await connect(t, url, { as: alice });
+  const serverSide = [...app.websocketServer.clients][0];
+  (socket as unknown as { _socket: Socket })._socket.pause();
+
+  // Every frame that is not JSON is answered with an error seven times its size, which nobody reads.
+  let sent = 0;
+  while (serverSide.readyState === WebSocket.OPEN && sent < 2_000_000) {
+    for (let i = 0; i < 5000; i += 1) socket.send('x');
+    sent += 5000;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.notEqual(serverSide.readyState, WebSocket.OPEN, `still open after ${sent} frames`);
+  assert.ok(serverSide.bufferedAmount < 1024 * 1024, `${serverSide.bufferedAmount} bytes were left waiting`);
+});
+
 test('the heartbeat terminates a socket that does not answer pings, and keeps one that does', async (t) => {
   const { url, alice, bob } = await start(t, { WS_HEARTBEAT_SECONDS: '1' });
   const silent = await connect(t, url, { as: alice, autoPong: false });

@@ -64,6 +64,25 @@ describeEachDatabase('two instances over Redis', (kind) => {
     assert.equal((await nextEvent(bobOnB, 'message.created')).message!.id, sent.json().id);
   });
 
+  test('the ready frame comes first even while events for the user are flowing', needsRedis, async (t) => {
+    const { urls, alice, bob } = await startPair(t, kind);
+    let sending = true;
+    const sender = (async () => {
+      while (sending) assert.equal((await bob.post('/messages/', { recipient: 'alice', content: 'busy' })).statusCode, 201);
+    })();
+    try {
+      // Each socket is alice's only one on B, so each starts B's subscription anew while events arrive.
+      for (let i = 0; i < 30; i += 1) {
+        const socket = await connect(t, urls.b, { as: alice });
+        socket.close();
+        await closed(socket);
+      }
+    } finally {
+      sending = false;
+      await sender;
+    }
+  });
+
   test('when an instance loses its Redis subscription its sockets are closed with 1012, and a new one is ready once it is back', needsRedis, async (t) => {
     const { urls, alice, bob, prefix } = await startPair(t, kind);
     const bobOnB = await connect(t, urls.b, { as: bob });
