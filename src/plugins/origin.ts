@@ -6,10 +6,11 @@ import type { FastifyRequest } from 'fastify';
  */
 export function isSameOrTrustedOrigin(origin: string, req: FastifyRequest, trusted: ReadonlySet<string>): boolean {
   if (trusted.has(origin)) return true;
-  const host = req.headers.host;
+  // Fastify's host: the proxy's X-Forwarded-Host when the proxy is trusted (TRUST_PROXY), else Host.
+  const host = req.host;
   try {
     // Both sides through URL, so that a default port written out ("Host: localhost:80") equals none.
-    return host !== undefined && new URL(origin).host === new URL(`${req.protocol}://${host}`).host;
+    return host !== '' && new URL(origin).host === new URL(`${req.protocol}://${host}`).host;
   } catch {
     return false;
   }

@@ -256,6 +256,21 @@ describeEachDatabase('Origin checking', (kind) => {
     assert.equal(res.statusCode, 201);
   });
 
+  test('behind a trusted proxy the Origin is compared with X-Forwarded-Host; from anyone else that header is not believed', async (t) => {
+    const proxied = { host: 'backend:8000', 'x-forwarded-host': 'chat.example.com', 'x-forwarded-proto': 'https', origin: 'https://chat.example.com' };
+    const behindProxy = await buildTestApp(t, kind, { TRUST_PROXY: 'loopback' });
+    const alice = await signUp(behindProxy.app, 'alice');
+    await register(behindProxy.app, 'bob');
+    assert.equal((await alice.post('/messages/', hello, proxied)).statusCode, 201);
+
+    const direct = await buildTestApp(t, kind);
+    const carol = await signUp(direct.app, 'carol');
+    await register(direct.app, 'bob');
+    const res = await carol.post('/messages/', hello, proxied);
+    assert.equal(res.statusCode, 403);
+    assert.match(res.json().detail, ORIGIN_FAILED);
+  });
+
   test('the same host on another port is a foreign origin', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');
