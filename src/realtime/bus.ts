@@ -22,6 +22,11 @@ export interface Bus {
    * broker dropped): an event published meanwhile is lost to this instance's sockets.
    */
   onInterrupted(handler: () => void): void;
+  /**
+   * Called when events for these users (or for anyone: 'all') could not be published for a while and
+   * are lost to their sockets on every instance; told once the broker can be reached again.
+   */
+  onMissed(handler: (userIds: readonly number[] | 'all') => void): void;
   /** Messages that could not be published (the broker was unreachable). */
   readonly lostCount: number;
   close(): Promise<void>;

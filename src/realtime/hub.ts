@@ -59,6 +59,12 @@ export function createHub(bus: Bus, options: HubOptions) {
     closeAllSockets(CLOSE_SERVICE_RESTART, 'Real-time delivery interrupted; reconnect and catch up');
   });
 
+  bus.onMissed((userIds) => {
+    const reason = 'Real-time events were lost; reconnect and catch up';
+    if (userIds === 'all') return closeAllSockets(CLOSE_SERVICE_RESTART, reason);
+    for (const userId of userIds) for (const connection of byUser.get(userId) ?? []) connection.socket.close(CLOSE_SERVICE_RESTART, reason);
+  });
+
   function closeAllSockets(code: number, reason: string): void {
     for (const set of byUser.values()) for (const connection of set) connection.socket.close(code, reason);
   }

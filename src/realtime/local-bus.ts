@@ -21,6 +21,7 @@ export function createLocalBus(): Bus {
       revokeHandlers.push(handler);
     },
     onInterrupted() {},
+    onMissed() {},
     lostCount: 0,
     async close() {},
   };

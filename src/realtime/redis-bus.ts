@@ -12,14 +12,21 @@ interface Logger {
  * While Redis is unreachable, publishing fails at once, the loss is counted, and both connections keep
  * reconnecting by themselves. Nothing waits in a queue meanwhile: the bus keeps the set of users it
  * watches, and on every reconnect subscribes exactly those, so sockets coming and going during an outage
- * cost nothing once they are gone. Channel names start with `prefix` (`<prefix>user:<id>`, `<prefix>revoke`).
+ * cost nothing once they are gone. Channel names start with `prefix` (`<prefix>user:<id>`, `<prefix>revoke`, `<prefix>missed`).
  */
 /** The channel every instance hears for ended sessions and tokens. */
 export const revokeChannelOf = (prefix: string) => `${prefix}revoke`;
+/** The channel every instance hears for users whose events could not be published (a JSON array of ids, or "all"). */
+const missedChannelOf = (prefix: string) => `${prefix}missed`;
+/** Ended credentials kept for publishing once Redis is back; past this many, every socket is told to reconnect. */
+const MAX_PENDING_REVOCATIONS = 100_000;
+/** Users kept whose events were lost; past this many, every socket is told to reconnect and catch up. */
+const MAX_PENDING_MISSED_USERS = 10_000;
 
 export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'): Bus {
   const userChannelPrefix = `${prefix}user:`;
   const revokeChannel = revokeChannelOf(prefix);
+  const missedChannel = missedChannelOf(prefix);
   const channelOf = (userId: number) => userChannelPrefix + userId;
   const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2000);
   // Named, so that CLIENT LIST tells the service's connections apart.
@@ -34,6 +41,7 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
   const deliverHandlers: ((userId: number, payload: string) => void)[] = [];
   const revokeHandlers: ((credentialHash: string) => void)[] = [];
   const interruptedHandlers: (() => void)[] = [];
+  const missedHandlers: ((userIds: readonly number[] | 'all') => void)[] = [];
   let lost = 0;
   let reportedDown = false;
 
@@ -73,7 +81,7 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
   subscriber.on('ready', () => {
     subscribed = true;
     const users = [...watched];
-    subscriber.subscribe(revokeChannel, ...users.map(channelOf)).then(() => {
+    subscriber.subscribe(revokeChannel, missedChannel, ...users.map(channelOf)).then(() => {
       for (const userId of users) if (watched.has(userId)) settleWaiting(userId);
     }, () => {});
   });
@@ -89,21 +97,62 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
       for (const handler of revokeHandlers) handler(message);
       return;
     }
+    if (channel === missedChannel) {
+      const userIds = JSON.parse(message) as number[] | 'all';
+      for (const handler of missedHandlers) handler(userIds);
+      return;
+    }
     const userId = Number(channel.slice(userChannelPrefix.length));
     for (const handler of deliverHandlers) handler(userId, message);
   });
 
-  function send(channel: string, payload: string): void {
-    publisher.publish(channel, payload).catch((error: Error) => {
+  // What could not be published is made good once the publisher is back: ended credentials are published
+  // then (a logout must close its sockets everywhere, however late), and the users whose events were lost
+  // are named, so that every instance tells their sockets to reconnect and catch up.
+  const pendingRevocations = new Set<string>();
+  const missedUsers = new Set<number>();
+  let missedEveryone = false;
+
+  function publishUsersMissed(): void {
+    if (!missedEveryone && missedUsers.size === 0) return;
+    const named: number[] | 'all' = missedEveryone ? 'all' : [...missedUsers];
+    missedEveryone = false;
+    missedUsers.clear();
+    publisher.publish(missedChannel, JSON.stringify(named)).catch(() => {
+      if (named === 'all') missedEveryone = true;
+      else for (const userId of named) noteMissed(userId);
+    });
+  }
+
+  function noteMissed(userId: number): void {
+    if (missedUsers.size >= MAX_PENDING_MISSED_USERS) missedEveryone = true;
+    else missedUsers.add(userId);
+  }
+
+  function publishRevocation(credentialHash: string): void {
+    publisher.publish(revokeChannel, credentialHash).then(() => pendingRevocations.delete(credentialHash), () => {
+      if (pendingRevocations.size < MAX_PENDING_REVOCATIONS) pendingRevocations.add(credentialHash);
+      else missedEveryone = true;
+    });
+  }
+
+  publisher.on('ready', () => {
+    for (const credentialHash of pendingRevocations) publishRevocation(credentialHash);
+    publishUsersMissed();
+  });
+
+  function publishEvent(userId: number, payload: string): void {
+    publisher.publish(channelOf(userId), payload).catch((error: Error) => {
       lost += 1;
-      log.warn({ err: error, channel, lost }, 'real-time event lost: redis publish failed');
+      noteMissed(userId);
+      log.warn({ err: error, userId, lost }, 'real-time event lost: redis publish failed');
     });
   }
 
   return {
     deliversOnlyHere: false,
-    publish: (userId, payload) => send(channelOf(userId), payload),
-    revoke: (credentialHash) => send(revokeChannel, credentialHash),
+    publish: publishEvent,
+    revoke: publishRevocation,
     watch(userId) {
       watched.add(userId);
       // While Redis is down the subscribe fails at once, and the next 'ready' subscribes every watched user.
@@ -124,6 +173,9 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
     },
     onInterrupted(handler) {
       interruptedHandlers.push(handler);
+    },
+    onMissed(handler) {
+      missedHandlers.push(handler);
     },
     get lostCount() {
       return lost;

@@ -83,6 +83,28 @@ describeEachDatabase('two instances over Redis', (kind) => {
     }
   });
 
+  test('a logout made while the Redis publisher is down closes the session\'s socket on the other instance once it is back', needsRedis, async (t) => {
+    const { urls, bob, prefix } = await startPair(t, kind);
+    const bobOnB = await connect(t, urls.b, { as: bob });
+    await dropSubscribers(prefix, 'publisher');
+    assert.equal((await bob.get('/logout/')).statusCode, 200);
+    assert.deepEqual(await closed(bobOnB, 10_000), { code: 4001, reason: 'Session ended' });
+  });
+
+  test('events lost while the Redis publisher was down make their recipients\' sockets reconnect with 1012', needsRedis, async (t) => {
+    const { urls, alice, bob, prefix } = await startPair(t, kind);
+    const bobOnB = await connect(t, urls.b, { as: bob });
+    await dropSubscribers(prefix, 'publisher');
+    assert.equal((await alice.post('/messages/', { recipient: 'bob', content: 'published into the void' })).statusCode, 201);
+    // The event is lost (nothing waits in a queue): the socket is told to catch up instead.
+    assert.deepEqual(await closed(bobOnB, 10_000), { code: 1012, reason: 'Real-time events were lost; reconnect and catch up' });
+    const again = await connect(t, urls.b, { as: bob, awaitReady: true });
+    const missed = await bob.get('/list-messages/alice/');
+    assert.equal(missed.json().results[0].content, 'published into the void');
+    const sent = await alice.post('/messages/', { recipient: 'bob', content: 'and live again' });
+    assert.equal((await nextEvent(again, 'message.created')).message!.id, sent.json().id);
+  });
+
   test('when an instance loses its Redis subscription its sockets are closed with 1012, and a new one is ready once it is back', needsRedis, async (t) => {
     const { urls, alice, bob, prefix } = await startPair(t, kind);
     const bobOnB = await connect(t, urls.b, { as: bob });
@@ -94,13 +116,13 @@ describeEachDatabase('two instances over Redis', (kind) => {
   });
 });
 
-/** Drops the Redis subscriber connections of the instances using `prefix` (they reconnect by themselves). */
-async function dropSubscribers(prefix: string): Promise<void> {
+/** Drops the Redis subscriber (or publisher) connections of the instances using `prefix` (they reconnect by themselves). */
+async function dropSubscribers(prefix: string, role: 'subscriber' | 'publisher' = 'subscriber'): Promise<void> {
   const admin = new Redis(redisUrl!);
   try {
     const clients = String(await admin.client('LIST')).split('\n');
-    const ids = clients.filter((line) => line.includes(` name=${prefix}subscriber `)).map((line) => /\bid=(\d+)/.exec(line)![1]);
-    assert.ok(ids.length > 0, 'the instances\' subscribers are connected');
+    const ids = clients.filter((line) => line.includes(` name=${prefix}${role} `)).map((line) => /\bid=(\d+)/.exec(line)![1]);
+    assert.ok(ids.length > 0, `the instances' ${role}s are connected`);
     for (const id of ids) await admin.client('KILL', 'ID', id);
   } finally {
     admin.disconnect();
@@ -176,6 +198,6 @@ test('sockets that come and go while Redis is down cost it nothing later; one th
   assert.equal((await nextEvent(waiting, 'message.created')).message!.id, sent.json().id);
 
   const subscriptions = commands.filter(([name]) => /^(un)?subscribe$/i.test(name));
-  assert.deepEqual(subscriptions.map((args) => args.join(' ')), [`subscribe ${prefix}revoke ${prefix}user:${alice.user.id}`],
+  assert.deepEqual(subscriptions.map((args) => args.join(' ')), [`subscribe ${prefix}revoke ${prefix}missed ${prefix}user:${alice.user.id}`],
     'one subscribe, for the user still watched: nothing about the sockets that came and went');
 });
