@@ -88,6 +88,9 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
         last_message_id: sql<number>`nextval(pg_get_serial_sequence('messages', 'id'))`,
       }))
       .where('user_low_id', '=', low).where('user_high_id', '=', high)
+      // Blocked: no row, and the send goes the way of the transaction, which finds the block and refuses.
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('blocks').select('blocker_id')
+        .where('blocker_id', '=', recipientId).where('blocked_id', '=', senderId))))
       .returning(['id', 'last_message_id']))
     .with('inserted', (cte) => cte.insertInto('messages')
       .columns(['id', 'conversation_id', 'sender_id', 'recipient_id', 'content', 'created_at', 'client_id'])
@@ -110,6 +113,8 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       }))
       .whereRef('conversation_members.conversation_id', '=', 'inserted.conversation_id'))
     .selectFrom('inserted').select(['inserted.id', 'inserted.conversation_id']));
+  const blockOf = prepareQuery((blockerId: number, blockedId: number) => db.selectFrom('blocks').select('blocker_id')
+    .where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId));
   const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
   // A page of the conversation's messages up to `lastId`, read from one end: see pageOfConversation.
   const pageFrom = (direction: 'asc' | 'desc') => prepareQuery((conversationId: number, lastId: number, limit: number, offset: number) =>
@@ -167,9 +172,15 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
      * Stores a message and keeps its conversation's counters in the same transaction. A repeated
      * client id is caught by the unique (sender, client id) index, never by a prior read.
      */
-    async insert(message: NewMessage): Promise<InsertResult> {
+    async insert(message: NewMessage): Promise<InsertResult | 'blocked'> {
       try {
-        const { id, conversationId } = await sendInOneStatement(message) ?? await transactions.run(async (trx) => {
+        const sent = await sendInOneStatement(message) ?? await transactions.run(async (trx) => {
+          // Checked again where the message is written, so that a block that landed after the caller
+          // looked (a send already in flight) still refuses it: on SQLite writes are serial, so none
+          // slips past a block that committed first.
+          if (message.recipient.id !== message.sender.id && await blockOf.first(trx, message.recipient.id, message.sender.id)) {
+            return 'blocked' as const;
+          }
           const conversationId = await countInConversation(trx, message.sender.id, message.recipient.id, message.at);
           const { id } = (await insertMessage.first(trx, conversationId, message.sender.id, message.recipient.id,
             message.content, message.at, message.clientId))!;
@@ -179,6 +190,8 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
           await advanceMembers.run(trx, conversationId, id, message.recipient.id, unreadIncrement);
           return { id, conversationId };
         });
+        if (sent === 'blocked') return sent;
+        const { id, conversationId } = sent;
         return {
           message: {
             id,
@@ -244,9 +257,13 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
     },
 
     /** Changes a message's text unless it is deleted; answers whether it did. */
+    /** Changes a message's text; false when it is deleted, or its recipient blocked its sender meanwhile. */
     async edit(id: number, content: string, at: number): Promise<boolean> {
       const result = await db.updateTable('messages').set({ content, edited_at: at })
-        .where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+        .where('id', '=', id).where('deleted_at', 'is', null)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('blocks').select('blocker_id')
+          .whereRef('blocker_id', '=', 'messages.recipient_id').whereRef('blocked_id', '=', 'messages.sender_id'))))
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 

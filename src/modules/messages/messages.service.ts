@@ -48,16 +48,18 @@ export function createMessagesService(deps: {
     async send(sender: User, input: SendMessageInput): Promise<InsertResult> {
       if (input.content.trim() === '') throw blank();
       const recipient = await deps.users.findActiveByIdentifier(input.recipient.trim());
-      if (!recipient || !(await deps.blocks.mayMessage(sender, recipient))) {
-        // A retry of a send that was stored before the recipient went away or blocked the sender is
-        // answered with the original, as any retry is: the client must not take it for unsent.
+      // A retry of a send that was stored before the recipient went away or blocked the sender is
+      // answered with the original, as any retry is: the client must not take it for unsent.
+      const refused = async (): Promise<InsertResult> => {
         const original = input.clientId === undefined ? undefined : await deps.messages.findSent(sender.id, input.clientId);
         if (original) return { message: original, replayed: true };
         throw recipient ? cannotMessage() : recipientNotFound();
-      }
+      };
+      if (!recipient || !(await deps.blocks.mayMessage(sender, recipient))) return refused();
       const result = await deps.messages.insert({
         sender, recipient, content: input.content, clientId: input.clientId ?? null, at: now(),
       });
+      if (result === 'blocked') return refused();
       if (!result.replayed) deps.events.publish(participantsOf(result.message), messageEvent('message.created', result.message));
       return result;
     },
@@ -72,8 +74,11 @@ export function createMessagesService(deps: {
       if (message.deleted_at !== null) throw deletedMessage();
       // An edit changes what the recipient reads and tells their sockets: blocked, the sender may not.
       await deps.blocks.assertMayMessage(caller, { id: message.recipient_id });
-      // Deleted since it was read: the update changes nothing.
-      if (!(await deps.messages.edit(id, content, now()))) throw deletedMessage();
+      // Deleted or blocked since it was read: the update changes nothing, and says which.
+      if (!(await deps.messages.edit(id, content, now()))) {
+        await deps.blocks.assertMayMessage(caller, { id: message.recipient_id });
+        throw deletedMessage();
+      }
       const edited = await get(caller, id);
       deps.events.publish(participantsOf(edited), messageEvent('message.updated', edited));
       return edited;

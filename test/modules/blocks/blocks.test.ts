@@ -157,6 +157,24 @@ describeEachDatabase('blocking users', (kind) => {
     assert.equal((await mallory.patch(`/messages/${later.id}/`, { content: 'sorry!' })).statusCode, 200);
   });
 
+  test('a send in flight as the block lands is refused, or was stored before the block answered', async (t) => {
+    const app = await buildTestApp(t, kind);
+    const alice = await signUp(app.app, 'alice');
+    const mallory = await signUp(app.app, 'mallory');
+    await mallory.post('/messages/', { recipient: 'alice', content: 'hello' });
+    for (let round = 0; round < 10; round += 1) {
+      // The send is past its own look at the blocks when the block is made.
+      const sending = mallory.post('/messages/', { recipient: 'alice', content: `in flight ${round}` });
+      assert.equal((await alice.post('/blocks/', { user: 'mallory' })).statusCode, 201);
+      const seenAfterBlock = (await alice.get('/list-messages/mallory/?page=last')).json().results
+        .some((message: { content: string }) => message.content === `in flight ${round}`);
+      const sent = await sending;
+      if (sent.statusCode === 201) assert.ok(seenAfterBlock, `round ${round}: stored after the block was answered`);
+      else assert.deepEqual([sent.statusCode, sent.json()], [403, CANNOT_MESSAGE]);
+      assert.equal((await alice.delete('/blocks/mallory/')).statusCode, 204);
+    }
+  });
+
   test('a send retried after the recipient blocked the sender answers the original, not 403', async (t) => {
     const app = await buildTestApp(t, kind);
     const alice = await signUp(app.app, 'alice');
