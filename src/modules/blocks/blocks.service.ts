@@ -25,8 +25,9 @@ export function createBlocksService(deps: { blocks: BlocksRepository; users: Use
       return { block: { user, created_at: createdAt ?? now() }, created };
     },
 
+    /** Lifts a block; one on a user deactivated since can be lifted too, as the list still shows it. */
     async unblock(blocker: User, identifier: string): Promise<void> {
-      const user = await deps.users.findActiveByIdentifier(identifier.trim());
+      const user = await deps.users.findAccount(identifier.trim());
       if (!user || !(await deps.blocks.delete(blocker.id, user.id))) throw notFound();
     },
 

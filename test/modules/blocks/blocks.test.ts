@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createAccountsService } from '../../../src/modules/users/accounts.service.js';
+import { createUsersRepository } from '../../../src/modules/users/users.repository.js';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { register, signUp, TestClient } from '../../helpers/client.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
@@ -94,6 +96,19 @@ describeEachDatabase('blocking users', (kind) => {
     assert.equal(res.statusCode, 204);
     assert.equal(res.body, '');
     assert.deepEqual((await alice.get('/blocks/')).json(), { count: 0, next: null, previous: null, results: [] });
+  });
+
+  test('a block on a user deactivated since is still listed and can be lifted', async (t) => {
+    const app = await buildTestApp(t, kind);
+    const alice = await signUp(app.app, 'alice');
+    await register(app.app, 'mallory');
+    await alice.post('/blocks/', { user: 'mallory' });
+    const accounts = createAccountsService({ users: createUsersRepository(app.testDatabase.database.db) });
+    await accounts.deactivate('mallory');
+    assert.deepEqual((await alice.get('/blocks/')).json().results.map((block: { user: { username: string } }) => block.user.username), ['mallory']);
+    assert.equal((await alice.delete('/blocks/mallory/')).statusCode, 204);
+    assert.equal((await alice.get('/blocks/')).json().count, 0);
+    assert.equal((await alice.delete('/blocks/mallory/')).statusCode, 404, 'not blocked any more');
   });
 
   test('unblocking someone not blocked is 404', async (t) => {
