@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { directRunnerOf, executeCompiled } from './direct-sqlite.js';
 import type { DatabaseSchema } from './schema.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 export type TransactionWork<T> = (trx: Transaction<DatabaseSchema>) => Promise<T>;
 
@@ -101,6 +102,10 @@ export function groupCommit(db: Kysely<DatabaseSchema>, options: GroupCommitOpti
           // Only now: a RELEASE that failed must leave this unit one outcome, its error.
           outcomes.push({ ok: true, value });
         } catch (error) {
+          // A locked database (SQLITE_BUSY once the busy timeout ran out) is the batch's condition, not
+          // this unit's: the batch fails as one, rather than every unit waiting out the timeout again
+          // while the event loop stands still.
+          if (isDatabaseUnavailable(error)) throw error;
           await execute(ROLLBACK_TO);
           await execute(RELEASE);
           outcomes.push({ ok: false, error });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
@@ -78,6 +79,56 @@ test('a SQLite database locked by another process gives 503, and sends work agai
   const sent = await alice.post('/messages/', { recipient: 'bob', content: 'once free' });
   assert.equal(sent.statusCode, 201, sent.body);
   await assertDatabaseConsistent(testDatabase.database.db);
+});
+
+/**
+ * Another process holding SQLite's write lock on `file` until `release()`, or for `holdMs` (a lock
+ * waited for stops this process's event loop, so the locker must let go by itself). One process's own
+ * connections lock each other otherwise.
+ */
+async function lockedByAnotherProcess(t: TestContext, file: string, holdMs = 0): Promise<{ release(): Promise<void> }> {
+  const locker = spawn(process.execPath, ['-e', `
+    const db = new (require('better-sqlite3'))(process.argv[1]);
+    db.exec('begin immediate');
+    console.log('locked');
+    const release = () => { db.exec('rollback'); db.close(); process.exit(0); };
+    if (Number(process.argv[2]) > 0) setTimeout(release, Number(process.argv[2]));
+    process.stdin.once('data', release);
+  `, file, String(holdMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  t.after(() => locker.kill());
+  await new Promise((resolve) => locker.stdout.once('data', resolve));
+  return {
+    async release() {
+      locker.stdin.write('go\n');
+      await new Promise((resolve) => locker.once('exit', resolve));
+    },
+  };
+}
+
+test('a send waits for another process\'s write lock held for a moment, as a second instance\'s would be', async (t) => {
+  const { app, testDatabase } = await buildTestApp(t, 'sqlite');
+  const alice = await signUp(app, 'alice');
+  await signUp(app, 'bob');
+  await alice.post('/messages/', { recipient: 'bob', content: 'first' });
+  await lockedByAnotherProcess(t, testDatabase.url.slice('sqlite:'.length), 300);
+  const sent = await alice.post('/messages/', { recipient: 'bob', content: 'waited for the lock' });
+  assert.equal(sent.statusCode, 201, sent.body);
+});
+
+test('sends that share a batch while SQLite is locked wait out the busy timeout once, not once each', async (t) => {
+  const { app, testDatabase } = await buildTestApp(t, 'sqlite');
+  const busyTimeoutMs = 5000; // the service's own
+  const alice = await signUp(app, 'alice');
+  await signUp(app, 'bob');
+  const lock = await lockedByAnotherProcess(t, testDatabase.url.slice('sqlite:'.length));
+  const started = Date.now();
+  const sends = await Promise.all(Array.from({ length: 4 }, (_, i) => alice.post('/messages/', { recipient: 'bob', content: `locked ${i}` })));
+  const waited = Date.now() - started;
+  await lock.release();
+  for (const [i, res] of sends.entries()) assertUnavailable(res, `send ${i}`);
+  // Each send waiting in turn would take four timeouts (the event loop standing still meanwhile); the batch takes one.
+  assert.ok(waited < 2.5 * busyTimeoutMs, `the four sends took ${waited} ms`);
+  assert.equal((await alice.post('/messages/', { recipient: 'bob', content: 'once free' })).statusCode, 201);
 });
 
 const postgres = testDatabaseKinds().includes('postgres');

@@ -20,6 +20,9 @@ export interface NewMessage {
 /** The two members of a conversation (the same user twice for one's own notes). */
 export type Members = readonly [User, User];
 
+/** The recipient blocked the sender after the service looked: the send is refused as it is written. */
+class SendBlocked extends Error {}
+
 export interface InsertResult {
   message: MessageRecord;
   /** True when the sender had already sent a message with this client id: that one is returned. */
@@ -174,14 +177,16 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
      */
     async insert(message: NewMessage): Promise<InsertResult | 'blocked'> {
       try {
-        const sent = await sendInOneStatement(message) ?? await transactions.run(async (trx) => {
+        const { id, conversationId } = await sendInOneStatement(message) ?? await transactions.run(async (trx) => {
+          // A write first: on SQLite a transaction that read first could not wait for another writer's
+          // lock (SQLite refuses at once rather than risk a deadlock), where a first write waits out the busy timeout.
+          const conversationId = await countInConversation(trx, message.sender.id, message.recipient.id, message.at);
           // Checked again where the message is written, so that a block that landed after the caller
           // looked (a send already in flight) still refuses it: on SQLite writes are serial, so none
-          // slips past a block that committed first.
+          // slips past a block that committed first. Thrown, so that the count above is rolled back.
           if (message.recipient.id !== message.sender.id && await blockOf.first(trx, message.recipient.id, message.sender.id)) {
-            return 'blocked' as const;
+            throw new SendBlocked();
           }
-          const conversationId = await countInConversation(trx, message.sender.id, message.recipient.id, message.at);
           const { id } = (await insertMessage.first(trx, conversationId, message.sender.id, message.recipient.id,
             message.content, message.at, message.clientId))!;
           await setLastMessage.run(trx, conversationId, id);
@@ -190,8 +195,6 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
           await advanceMembers.run(trx, conversationId, id, message.recipient.id, unreadIncrement);
           return { id, conversationId };
         });
-        if (sent === 'blocked') return sent;
-        const { id, conversationId } = sent;
         return {
           message: {
             id,
@@ -209,6 +212,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
           replayed: false,
         };
       } catch (error) {
+        if (error instanceof SendBlocked) return 'blocked';
         if (message.clientId === null || uniqueViolation(error) === null) throw error;
         const original = await findSent(message.sender.id, message.clientId);
         if (!original) throw error;
