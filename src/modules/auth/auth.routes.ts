@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { clearLoginCookies, type CookiePolicy, SESSION_COOKIE, setLoginCookies } from '../../http/cookies.js';
 import { Detail, FieldErrors } from '../../http/common.schemas.js';
@@ -9,6 +10,20 @@ import { maskCsrfSecret } from './csrf-token.js';
 
 const LoggedOut = Type.Object({ detail: Type.String() }, { examples: [{ detail: 'Logged out.' }] });
 
+/**
+ * DRF's CharField trims surrounding white space before validating: " alice@example.com " is an address,
+ * " alice " a name. The password is taken as sent, as Django's forms take it.
+ */
+function trimNameAndEmail(req: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  const body = req.body as Record<string, unknown> | null;
+  if (body !== null && typeof body === 'object') {
+    for (const field of ['username', 'email']) {
+      if (typeof body[field] === 'string') body[field] = body[field].trim();
+    }
+  }
+  done();
+}
+
 export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies: CookiePolicy }> = async (app, opts) => {
   app.post('/register/', {
     schema: {
@@ -18,6 +33,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       response: { 201: UserSchema, 400: FieldErrors },
     },
     config: { throttle: 'registration' },
+    preValidation: trimNameAndEmail,
   }, async (req, reply) => {
     const user = await opts.auth.register(req.body);
     return reply.code(201).send(user);

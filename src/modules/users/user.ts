@@ -33,9 +33,11 @@ export type IdentifierColumn = 'username_lower' | 'email_lower';
  */
 export function identifierLookup(identifier: string): { column: IdentifierColumn; key: string } | null {
   if (identifier.includes('\0')) return null;
-  return isEmailLike(identifier)
-    ? { column: 'email_lower', key: emailKey(identifier) }
-    : { column: 'username_lower', key: usernameKey(identifier) };
+  // Surrounding white space is no part of any name or address: "/list-messages/%20bob/" is bob.
+  const trimmed = identifier.trim();
+  return isEmailLike(trimmed)
+    ? { column: 'email_lower', key: emailKey(trimmed) }
+    : { column: 'username_lower', key: usernameKey(trimmed) };
 }
 
 /** Django's rule without `@`: letters, digits, marks and . + - _ (the registration schema's pattern). */
@@ -47,6 +49,7 @@ const usernamePattern = new RegExp(USERNAME_PATTERN, 'u');
 /** The error of a username that breaks the rules, or null: for a name as stored, once normalized. */
 export function usernameRuleBroken(username: string): string | null {
   if (!usernamePattern.test(username)) return INVALID_USERNAME;
-  if (username.length > USERNAME_MAX_LENGTH) return `Ensure this field has no more than ${USERNAME_MAX_LENGTH} characters.`;
+  // Characters as Django counts them: code points, so a letter outside the BMP is one, not two.
+  if (username.length > USERNAME_MAX_LENGTH && [...username].length > USERNAME_MAX_LENGTH) return `Ensure this field has no more than ${USERNAME_MAX_LENGTH} characters.`;
   return null;
 }

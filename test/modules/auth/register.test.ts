@@ -201,6 +201,24 @@ describeEachDatabase('POST /register/', (kind) => {
     assert.deepEqual(res.json(), { username: ['Ensure this field has no more than 150 characters.'] });
   });
 
+  test('the 150 characters are counted as Django counts them, a letter outside the BMP as one', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    // U+20000 is one character and two UTF-16 code units.
+    const accepted = await postRegistration(app, { username: '\u{20000}'.repeat(150), email: 'cjk@example.com', password: PASSWORD });
+    assert.equal(accepted.statusCode, 201, accepted.body);
+    const refused = await postRegistration(app, { username: '\u{20000}'.repeat(151), email: 'cjk2@example.com', password: PASSWORD });
+    assert.deepEqual([refused.statusCode, refused.json()], [400, { username: ['Ensure this field has no more than 150 characters.'] }]);
+  });
+
+  test('white space around the username and email is trimmed before they are checked, as DRF does', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const res = await postRegistration(app, { username: ' alice\t', email: ' alice@example.com ', password: PASSWORD });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.deepEqual([res.json().username, res.json().email], ['alice', 'alice@example.com']);
+    const spaces = await postRegistration(app, { username: '   ', email: 'blank@example.com', password: PASSWORD });
+    assert.deepEqual([spaces.statusCode, spaces.json()], [400, { username: ['This field may not be blank.'] }]);
+  });
+
   test('a password shorter than 8 characters is refused', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const res = await postRegistration(app, { username: 'alice', email: 'alice@example.com', password: 'x7$kQ9p' });

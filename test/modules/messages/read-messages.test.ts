@@ -186,6 +186,20 @@ describeEachDatabase('listing a conversation', (kind) => {
     }
   });
 
+  test('white space around the other user\'s name is ignored, as everywhere a user is looked up', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    const bob = await signUp(app, 'bob');
+    const sent = await converse(alice, bob, 2);
+    for (const peer of [' bob', 'bob ', ' bob@example.com ']) {
+      const res = await alice.get(`/list-messages/${encodeURIComponent(peer)}/`);
+      assert.equal(res.statusCode, 200, `"${peer}"`);
+      assert.deepEqual(res.json().results, sent);
+      const read = await alice.post(`/conversations/${encodeURIComponent(peer)}/read/`, { up_to: sent[sent.length - 1].id });
+      assert.equal(read.statusCode, 200, `"${peer}" read: ${read.body}`);
+    }
+  });
+
   test('page 1 holds the oldest messages and the default page size is 10', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');
