@@ -27,6 +27,20 @@ const notYourMessage = () => new ApiError(403, { detail: 'You do not have permis
 const deletedMessage = () => new ApiError(409, { detail: 'This message was deleted.' });
 const blank = () => fieldError('content', 'This field may not be blank.');
 
+/**
+ * DRF's CharField refuses text holding a surrogate code point: half of a pair alone is no character,
+ * and could not be stored as sent (UTF-8 has no form for it).
+ */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+function assertValidContent(content: string): void {
+  if (content.trim() === '') throw blank();
+  // With the u flag a well-formed pair is one code point outside this range: only a lone half matches.
+  const lone = LONE_SURROGATE.exec(content);
+  if (lone === null) return;
+  throw fieldError('content', `Surrogate characters are not allowed: U+${lone[0].codePointAt(0)!.toString(16).toUpperCase()}.`);
+}
+
 export function createMessagesService(deps: {
   messages: MessagesRepository;
   conversations: ConversationsRepository;
@@ -46,7 +60,7 @@ export function createMessagesService(deps: {
 
   return {
     async send(sender: User, input: SendMessageInput): Promise<InsertResult> {
-      if (input.content.trim() === '') throw blank();
+      assertValidContent(input.content);
       const recipient = await deps.users.findActiveByIdentifier(input.recipient.trim());
       // A retry of a send that was stored before the recipient went away or blocked the sender is
       // answered with the original, as any retry is: the client must not take it for unsent.
@@ -68,7 +82,7 @@ export function createMessagesService(deps: {
 
     /** Changes the text of a message; only its sender may, and not once it is deleted. */
     async edit(caller: User, id: number, content: string): Promise<MessageRecord> {
-      if (content.trim() === '') throw blank();
+      assertValidContent(content);
       const message = await get(caller, id);
       if (message.sender_id !== caller.id) throw notYourMessage();
       if (message.deleted_at !== null) throw deletedMessage();

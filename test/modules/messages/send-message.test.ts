@@ -169,6 +169,24 @@ describeEachDatabase('sending a message', (kind) => {
     }
   });
 
+  test('content with half a surrogate pair is refused, as DRF refuses it; a whole pair is a character', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    await register(app, 'bob');
+    for (const [content, codePoint] of [['a\ud800b', 'D800'], ['\udfff', 'DFFF'], ['\ud83d\ud83d\udcac', 'D83D']]) {
+      // JSON.stringify writes a lone half as an escape ("\ud800"), as a client would send it.
+      const res = await alice.post('/messages/', { recipient: 'bob', content });
+      assert.deepEqual([res.statusCode, res.json()], [400, { content: [`Surrogate characters are not allowed: U+${codePoint}.`] }]);
+    }
+    const whole = await alice.post('/messages/', { recipient: 'bob', content: '\u{1F4AC} ok' });
+    assert.equal(whole.statusCode, 201);
+    const { id } = whole.json();
+    const edit = await alice.patch(`/messages/${id}/`, { content: 'x\udc00' });
+    assert.deepEqual([edit.statusCode, edit.json()], [400, { content: ['Surrogate characters are not allowed: U+DC00.'] }]);
+    const stored = (await alice.get('/list-messages/bob/')).json().results;
+    assert.deepEqual(stored.map((message: { content: string }) => message.content), ['\u{1F4AC} ok']);
+  });
+
   test('a recipient with a NUL character is refused as a field error', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');
