@@ -116,7 +116,18 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     });
   }
 
-  app.get('/ws/', { websocket: true, onRequest: authenticateHandshake }, (socket, req) => {
+  app.route({
+    method: 'GET',
+    url: '/ws/',
+    schema: { hide: true },
+    onRequest: authenticateHandshake,
+    // A plain request (no Upgrade), once authenticated: told what the endpoint speaks.
+    handler: async (_req, reply) => reply.code(426).header('upgrade', 'websocket')
+      .send({ detail: 'This endpoint speaks WebSocket only: send an Upgrade: websocket request.' }),
+    wsHandler: openSocket,
+  });
+
+  function openSocket(socket: WebSocket, req: FastifyRequest): void {
     const handshake = handshakes.get(req)!;
     const connection: Connection = { socket, userId: handshake.user.id, credentialHash: handshake.credentialHash };
     // Tells the client that live events now reach it, so that a catch-up it makes from here on misses nothing.
@@ -148,7 +159,7 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
         sendError(socket, 'The server could not handle this frame.');
       });
     });
-  });
+  }
 
   /** A refused frame's answer; like any event, it closes a socket that has stopped reading (4008). */
   function sendError(socket: WebSocket, detail: string): void {

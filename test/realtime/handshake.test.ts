@@ -23,6 +23,19 @@ test('a handshake without credentials is refused with 401, and no socket opens',
   assert.deepEqual(JSON.parse(refusal.body), NOT_AUTHENTICATED);
 });
 
+test('a plain GET /ws/ without an Upgrade is told 426 what the endpoint speaks, in the API\'s shape', async (t) => {
+  const { app, alice } = await start(t);
+  for (const method of ['GET', 'HEAD'] as const) {
+    const res = await alice.request(method, '/ws/');
+    assert.equal(res.statusCode, 426, method);
+    assert.equal(res.headers.upgrade, 'websocket', method);
+    assert.equal(res.headers['content-type'], 'application/json; charset=utf-8', method);
+    if (method === 'GET') assert.deepEqual(res.json(), { detail: 'This endpoint speaks WebSocket only: send an Upgrade: websocket request.' });
+  }
+  const anonymous = await app.inject({ method: 'GET', url: '/ws/' });
+  assert.deepEqual([anonymous.statusCode, anonymous.json()], [401, NOT_AUTHENTICATED]);
+});
+
 test('a session cookie that names no live session is refused with 401', async (t) => {
   const { app, url } = await start(t);
   const stranger = new TestClient(app);
