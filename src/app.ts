@@ -132,6 +132,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await registerRealtime(app, {
     hub, auth, tokens, conversations, blocks,
     trustedOrigins: config.trustedOrigins, heartbeatMs: config.wsHeartbeatSeconds * 1000,
+    maxSocketsPerUser: config.wsMaxSocketsPerUser,
   });
 
   return app;

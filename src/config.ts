@@ -31,6 +31,8 @@ export interface Config {
   readonly wsHeartbeatSeconds: number;
   /** Bytes that may wait unsent for one WebSocket before its client counts as not reading and is closed. */
   readonly wsMaxBufferedBytes: number;
+  /** WebSockets one user may hold open on one instance; a handshake past it gets 429. */
+  readonly wsMaxSocketsPerUser: number;
   /** SQLite: concurrent sends share one transaction and one fsync. Off: one commit per message. */
   readonly groupCommit: boolean;
   /** SQLite: the service alone opens the file and keeps its locks; nothing else may open it meanwhile. */
@@ -75,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionIdleSeconds: readSessionIdleSeconds(env),
     wsHeartbeatSeconds: readInteger(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600),
     wsMaxBufferedBytes: readInteger(env, 'WS_MAX_BUFFERED_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    wsMaxSocketsPerUser: readInteger(env, 'WS_MAX_SOCKETS_PER_USER', 20, 1, 10_000),
     groupCommit: readBoolean(env, 'GROUP_COMMIT', true),
     sqliteExclusive: readBoolean(env, 'SQLITE_EXCLUSIVE', false),
     shutdownTimeoutSeconds: readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 8, 1, 3600),

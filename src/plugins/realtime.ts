@@ -32,6 +32,7 @@ export interface RealtimeOptions {
   blocks: BlocksService;
   trustedOrigins: readonly string[];
   heartbeatMs: number;
+  maxSocketsPerUser: number;
 }
 
 interface Handshake {
@@ -43,6 +44,7 @@ interface Handshake {
 }
 
 const credentialsMissing = () => new ApiError(401, { detail: 'Authentication credentials were not provided.' });
+const tooManySockets = (max: number) => new ApiError(429, { detail: `Too many open sockets: at most ${max} per user.` });
 
 /**
  * `GET /ws/`: the real-time channel. The handshake is an ordinary request until it is accepted, so a
@@ -79,6 +81,8 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
   });
 
   const alive = new WeakSet<WebSocket>();
+  // Per user, shared by their sockets on this instance: more sockets do not make more typing signals.
+  const typingLimiters = new Map<number, TypingLimiter>();
   const heartbeat = setInterval(() => {
     for (const socket of app.websocketServer.clients) {
       if (!alive.has(socket)) {
@@ -101,6 +105,7 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
       const token = await opts.tokens.authenticate(tokenProtocol.slice(TOKEN_PROTOCOL_PREFIX.length));
       if (!token) throw invalidToken();
       const key = tokenProtocol.slice(TOKEN_PROTOCOL_PREFIX.length);
+      if (opts.hub.socketsOf(token.user.id) >= opts.maxSocketsPerUser) throw tooManySockets(opts.maxSocketsPerUser);
       handshakes.set(req, {
         user: token.user, credentialHash: token.idHash, expiresAt: null,
         stillValid: async () => (await opts.tokens.authenticate(key)) !== null,
@@ -110,6 +115,7 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     const sessionKey = req.cookies[SESSION_COOKIE];
     const session = sessionKey ? await opts.auth.authenticate(sessionKey) : null;
     if (!session) throw credentialsMissing();
+    if (opts.hub.socketsOf(session.user.id) >= opts.maxSocketsPerUser) throw tooManySockets(opts.maxSocketsPerUser);
     handshakes.set(req, {
       user: session.user, credentialHash: session.idHash, expiresAt: session.expiresAt,
       stillValid: async () => (await opts.auth.authenticate(sessionKey!)) !== null,
@@ -150,9 +156,11 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     socket.on('close', () => {
       clearTimeout(expiry);
       opts.hub.remove(connection);
+      if (opts.hub.socketsOf(connection.userId) === 0) typingLimiters.delete(connection.userId);
     });
 
-    const limiter = new TypingLimiter();
+    let limiter = typingLimiters.get(connection.userId);
+    if (!limiter) typingLimiters.set(connection.userId, (limiter = new TypingLimiter()));
     socket.on('message', (data: RawData, isBinary: boolean) => {
       void handleFrame(handshake.user, socket, limiter, data, isBinary).catch((error: unknown) => {
         req.log.error({ err: error }, 'websocket frame failed');

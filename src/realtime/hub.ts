@@ -134,6 +134,11 @@ export function createHub(bus: Bus, options: HubOptions) {
 
     closeAll: closeAllSockets,
 
+    /** How many sockets of this user are open on this instance. */
+    socketsOf(userId: number): number {
+      return byUser.get(userId)?.size ?? 0;
+    },
+
     get openCount(): number {
       return open;
     },

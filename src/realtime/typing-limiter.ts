@@ -1,5 +1,5 @@
 /**
- * A token bucket per socket for typing signals: a burst of `capacity`, then `perSecond`. A client
+ * A token bucket per user for typing signals: a burst of `capacity`, then `perSecond`. A client
  * showing "typing…" sends one every few seconds; a flood is refused without reaching the bus.
  */
 export class TypingLimiter {

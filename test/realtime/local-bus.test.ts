@@ -3,7 +3,7 @@ import { type TestContext, test } from 'node:test';
 import type WebSocket from 'ws';
 import { buildTestApp } from '../helpers/app.js';
 import { signUp, TestClient } from '../helpers/client.js';
-import { closed, connect, listen, nextEvent, pendingEvents, sendFrame, type ServerEvent } from '../helpers/sockets.js';
+import { closed, connect, listen, nextEvent, pendingEvents, refused, sendFrame, type ServerEvent } from '../helpers/sockets.js';
 
 /** One instance with the in-process bus, listening, and three users with a socket each. */
 async function start(t: TestContext) {
@@ -150,6 +150,30 @@ test('a flood of typing signals is cut after the burst, with an error frame', as
   for (let refused = 0; refused < frames - delivered; refused += 1) {
     assert.deepEqual(await nextEvent(sockets.alice, 'error'), { type: 'error', detail: 'Too many typing signals; slow down.' });
   }
+});
+
+test('the typing burst is the user\'s, not each socket\'s: more sockets do not make more signals', async (t) => {
+  const { url, alice, sockets } = await start(t);
+  const second = await connect(t, url, { as: alice });
+  for (let i = 0; i < 10; i += 1) sendFrame(sockets.alice, { type: 'typing', to: 'bob' });
+  for (let i = 0; i < 10; i += 1) await nextEvent(sockets.bob, 'typing');
+  sendFrame(second, { type: 'typing', to: 'bob' });
+  assert.deepEqual(await nextEvent(second, 'error'), { type: 'error', detail: 'Too many typing signals; slow down.' });
+});
+
+test('a user may hold WS_MAX_SOCKETS_PER_USER sockets open on an instance; one more is refused with 429', async (t) => {
+  const { app } = await buildTestApp(t, 'sqlite', { WS_MAX_SOCKETS_PER_USER: '2' });
+  const url = await listen(app);
+  const alice = await signUp(app, 'alice');
+  const bob = await signUp(app, 'bob');
+  const first = await connect(t, url, { as: alice });
+  await connect(t, url, { as: alice });
+  const refusal = await refused(t, url, { as: alice });
+  assert.deepEqual([refusal.status, JSON.parse(refusal.body)], [429, { detail: 'Too many open sockets: at most 2 per user.' }]);
+  await connect(t, url, { as: bob });
+  first.close();
+  await closed(first);
+  await connect(t, url, { as: alice });
 });
 
 test('typing to someone who blocked you delivers nothing, and says nothing', async (t) => {
