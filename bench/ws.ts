@@ -205,7 +205,10 @@ interface MemoryResult {
 
 async function measureIdleMemory(): Promise<MemoryResult> {
   log(`memory: starting one instance (SQLite in ${options.sqliteDir}, in-process bus)`);
-  const instance = await Instance.start('idle', { DATABASE_URL: temporarySqliteUrl(), SECRET_KEY, REDIS_URL: '', LOG_LEVEL: options.logLevel });
+  // The idle sockets are spread over a few users, hundreds each: past the per-user limit a real client keeps to.
+  const instance = await Instance.start('idle', {
+    DATABASE_URL: temporarySqliteUrl(), SECRET_KEY, REDIS_URL: '', LOG_LEVEL: options.logLevel, WS_MAX_SOCKETS_PER_USER: '10000',
+  });
   const http = new HttpClient(instance.port, 8);
   const sockets: WebSocket[] = [];
   try {

@@ -20,6 +20,13 @@ function canonicalUuid(value: string | undefined): string | undefined {
   return value?.toLowerCase().replace(/^urn:uuid:/, '');
 }
 
+const UUID_SHAPED = /^(urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An Idempotency-Key is compared as sent, unless it is a UUID: then it is the same key as that `client_id`. */
+function idempotencyKey(header: string | undefined): string | undefined {
+  return header !== undefined && UUID_SHAPED.test(header) ? canonicalUuid(header) : header;
+}
+
 export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesService }> = async (app, opts) => {
   app.post('/messages/', {
     schema: {
@@ -42,7 +49,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
     const { message, replayed } = await opts.messages.send(req.user!, {
       recipient: req.body.recipient,
       content: req.body.content,
-      clientId: canonicalUuid(req.body.client_id) ?? req.headers['idempotency-key'],
+      clientId: canonicalUuid(req.body.client_id) ?? idempotencyKey(req.headers['idempotency-key']),
     });
     return reply.code(replayed ? 200 : 201).send(presentMessage(message));
   });

@@ -395,6 +395,22 @@ describeEachDatabase('sending a message idempotently', (kind) => {
     assert.equal((await stored(app)).messages, 1);
   });
 
+  test('a UUID as Idempotency-Key is the same key as that client_id, however it is spelled', async (t) => {
+    const app = await buildTestApp(t, kind);
+    const alice = await signUp(app.app, 'alice');
+    await register(app.app, 'bob');
+    const first = await alice.post('/messages/', { recipient: 'bob', content: 'hi' }, { 'idempotency-key': CLIENT_ID.toUpperCase() });
+    assert.equal(first.statusCode, 201);
+    assert.equal(first.json().client_id, CLIENT_ID);
+    const retry = await alice.post('/messages/', { recipient: 'bob', content: 'hi', client_id: CLIENT_ID });
+    assert.deepEqual([retry.statusCode, retry.json()], [200, first.json()]);
+    // Any other key is compared as sent.
+    const opaque = await alice.post('/messages/', { recipient: 'bob', content: 'hi' }, { 'idempotency-key': 'Order-7' });
+    const otherCase = await alice.post('/messages/', { recipient: 'bob', content: 'hi' }, { 'idempotency-key': 'order-7' });
+    assert.deepEqual([opaque.statusCode, otherCase.statusCode], [201, 201]);
+    assert.equal((await stored(app)).messages, 3);
+  });
+
   test('client_id in the body wins over an Idempotency-Key header', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');
