@@ -6,6 +6,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { groupCommit, transactionPerUnit } from './db/group-commit.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loggerOptions } from './http/logging.js';
+import { parseQuerystring } from './http/querystring.js';
 import { requestLoggerFactory } from './http/request-logger.js';
 import { installResponseSerializer } from './http/response-serializer.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -68,7 +69,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
-    routerOptions: { maxParamLength: 300 },
+    routerOptions: { maxParamLength: 300, querystringParser: parseQuerystring },
     trustProxy: config.trustProxy,
     frameworkErrors: withSecurityHeaders(answerFrameworkError),
     // Requests arriving while the server shuts down are answered by the shutdown plugin, in our words.

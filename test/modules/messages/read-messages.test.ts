@@ -291,6 +291,20 @@ describeEachDatabase('listing a conversation', (kind) => {
     }
   });
 
+  test('a parameter given twice has its last value, as Django reads it, and the links lead on from there', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    const bob = await signUp(app, 'bob');
+    const sent = await converse(alice, bob, 6);
+    const res = await bob.get('/list-messages/alice/?page=1&page_size=5&page=2&page_size=2');
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json().results, sent.slice(2, 4));
+    // The links replace `page` and keep the rest as sent, as DRF's do: they lead to the neighbouring pages.
+    const follow = async (link: string) => (await bob.get(new URL(link).pathname + new URL(link).search)).json().results;
+    assert.deepEqual(await follow(res.json().next), sent.slice(4, 6));
+    assert.deepEqual(await follow(res.json().previous), sent.slice(0, 2));
+  });
+
   test('page_size above 100 is capped at 100', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');
