@@ -41,3 +41,6 @@ export const authErrorResponses = {
   401: { ...Detail, description: 'An unknown, revoked or malformed API token (`Invalid token.`), with `WWW-Authenticate: Token`.' },
   403: { ...Detail, description: 'Not logged in, or a missing or wrong CSRF token on an unsafe method.' },
 } as const;
+
+/** OpenAPI security of a route anyone may call, where a caller with a session sends its CSRF token. */
+export const OPTIONAL_SESSION: { [scheme: string]: string[] }[] = [{}, { sessionCookie: [], csrfToken: [] }];

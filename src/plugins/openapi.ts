@@ -26,7 +26,8 @@ events now reach the socket: \`message.created\`, \`message.updated\`,
 and \`typing\` (\`{"type", "conversation", "from", "from_username"}\`). A client sends
 \`{"type": "typing", "to": "<user>"}\` (rate-limited, never stored); a bad frame gets \`{"type": "error", "detail"}\`.
 Close codes: 1001 server shutting down, 4001 session or token ended (logout, revocation, expiry), 4008 the client
-stopped reading, 1009 a frame over 4 KiB. After a reconnect, wait for \`ready\`, then catch
+stopped reading, 1009 a frame over 4 KiB, 1012 events may have been missed (reconnect and catch up). A handshake past
+\`WS_MAX_SOCKETS_PER_USER\` open sockets gets 429; a plain GET without \`Upgrade\` gets 426. After a reconnect, wait for \`ready\`, then catch
 up with \`GET /list-messages/<user>/?after=<last message id seen>\`: nothing falls between the two.
 
 **Errors** use Django REST framework's shapes: \`{"detail": "..."}\`, or \`{"field": ["message", ...]}\` with 400.`;
@@ -38,7 +39,8 @@ up with \`GET /list-messages/<user>/?after=<last message id seen>\`: nothing fal
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      // 3.1: its Schema Objects are JSON Schema, as ours are (`examples` arrays, `type: ["string", "null"]`).
+      openapi: '3.1.0',
       info: { title: 'Messaging API', version: '1.0.0', description: DESCRIPTION },
       tags: [
         { name: 'auth', description: 'Accounts and sessions' },

@@ -273,6 +273,18 @@ describeEachDatabase('error responses', (kind) => {
 });
 
 describeEachDatabase('API documentation', (kind) => {
+  test('the document says which operations need no credentials: registering, logging in and out, asking for a token', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const schema = (await app.inject({ method: 'GET', url: '/api/schema/' })).json();
+    // 3.1, whose Schema Objects are JSON Schema like the ones the routes validate with.
+    assert.equal(schema.openapi, '3.1.0');
+    for (const [path, method] of [['/register/', 'post'], ['/login/', 'post'], ['/tokens/', 'post'], ['/logout/', 'get']]) {
+      assert.ok(schema.paths[path][method].security.some((requirement: object) => Object.keys(requirement).length === 0),
+        `${method.toUpperCase()} ${path} is documented as needing credentials`);
+    }
+    assert.equal(schema.paths['/messages/'].post.security, undefined, 'sending needs the document\'s default credentials');
+  });
+
   test('/api/schema/ is an OpenAPI 3 document listing every Part A path', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const res = await app.inject({ method: 'GET', url: '/api/schema/' });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { clearLoginCookies, type CookiePolicy, SESSION_COOKIE, setLoginCookies } from '../../http/cookies.js';
-import { Detail, FieldErrors } from '../../http/common.schemas.js';
+import { Detail, FieldErrors, OPTIONAL_SESSION } from '../../http/common.schemas.js';
 import { UserSchema } from '../users/users.schemas.js';
 import type { AuthService } from './auth.service.js';
 import { LoginBody, LoginResponse, RegisterBody } from './auth.schemas.js';
@@ -29,6 +29,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
     schema: {
       tags: ['auth'],
       summary: 'Create an account',
+      // No credentials needed; made over a live session, that session's CSRF token is.
+      security: OPTIONAL_SESSION,
       body: RegisterBody,
       response: { 201: UserSchema, 400: FieldErrors },
     },
@@ -43,6 +45,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
     schema: {
       tags: ['auth'],
       summary: 'Log in with a username or email',
+      security: OPTIONAL_SESSION,
       description: 'Opens a new session (cookie `sessionid`) and returns a new CSRF token, also set as the '
         + '`csrftoken` cookie. Send the token as `X-CSRFToken` on every POST, PUT, PATCH and DELETE. '
         + 'Logging in again over a live session replaces it, and needs its token like every unsafe request.',
@@ -67,9 +70,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
     schema: {
       tags: ['auth'],
       summary: 'Log out',
+      security: [...OPTIONAL_SESSION, { apiToken: [] }],
       description: 'Deletes the session on the server and clears the cookies. Succeeds when not logged in. '
         + 'A POST made with a live session needs the CSRF token, like every unsafe request.',
-      response: { 200: LoggedOut, 403: Detail },
+      response: {
+        200: LoggedOut,
+        401: { ...Detail, description: 'An `Authorization` header with an unknown, revoked or malformed token.' },
+        403: { ...Detail, description: 'A foreign Origin, or a POST with a live session and no CSRF token.' },
+      },
     },
     preHandler: app.identifyUser,
     handler: async (req, reply) => {

@@ -135,7 +135,10 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       querystring: ConversationQuery,
       response: {
         200: ConversationPage,
-        400: { ...Detail, description: 'More than one of before, after and around.' },
+        400: {
+          description: 'A cursor or limit that is not a valid number (by field), or more than one of before, after and around.',
+          anyOf: [FieldErrors, Detail],
+        },
         ...authErrorResponses,
         404: { ...Detail, description: 'No such user, or an invalid page.' },
       },

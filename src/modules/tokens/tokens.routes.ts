@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { notMadeWithToken } from '../../errors.js';
-import { authErrorResponses, Detail, FieldErrors } from '../../http/common.schemas.js';
+import { authErrorResponses, Detail, FieldErrors, OPTIONAL_SESSION } from '../../http/common.schemas.js';
 import { isoTime } from '../../http/iso-time.js';
 import { IssuedTokenSchema, TokenCredentials } from './tokens.schemas.js';
 import type { TokensService } from './tokens.service.js';
@@ -10,6 +10,7 @@ export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> 
     schema: {
       tags: ['tokens'],
       summary: 'Get an API token with a username or email',
+      security: OPTIONAL_SESSION,
       description: 'For clients that are not browsers. Checks the credentials as `POST /login/` does and returns '
         + 'a new token; send it as `Authorization: Token <token>` (or `Bearer <token>`), and no CSRF token is '
         + 'needed. A token lasts until revoked with `DELETE /tokens/current/`; every call makes a new one. '
