@@ -4,8 +4,9 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
 import type { FieldErrors } from '../errors.js';
 
 /**
- * Request validation with two Ajv instances: bodies are checked as sent (a number is not a string),
- * while query strings and path parameters, which are always text, are converted to the declared types.
+ * Request validation with two Ajv instances: bodies are checked as sent, but for the conversions DRF
+ * makes too (see convertingAsDrf), while query strings and path parameters, which are always text, are
+ * converted to the declared types.
  */
 export function installValidation(app: FastifyInstance): void {
   const shared: Options = {
@@ -18,8 +19,43 @@ export function installValidation(app: FastifyInstance): void {
   const bodyAjv = addFormats.default(new Ajv({ ...shared, coerceTypes: false }), ['email', 'uuid']);
   const textAjv = addFormats.default(new Ajv({ ...shared, coerceTypes: 'array' }), ['email', 'uuid']);
   app.setValidatorCompiler(({ schema, httpPart }) => httpPart === 'body'
-    ? bodyAjv.compile(schema as FastifySchema & object)
+    ? convertingAsDrf(schema as BodySchema, bodyAjv.compile(schema as FastifySchema & object))
     : refusingInfinity(textAjv.compile(schema as FastifySchema & object)));
+}
+
+interface BodySchema {
+  properties?: Record<string, { type?: unknown }>;
+}
+
+const INTEGER_TEXT = /^\s*[-+]?\d+\s*$/;
+
+/**
+ * What DRF's fields take besides their own type, and nothing more: an IntegerField also takes the text
+ * of a whole number (every value of a form-encoded body is text), a CharField also takes a number, as
+ * its text. Booleans, objects and other text stay refused.
+ */
+function convertingAsDrf(schema: BodySchema, validate: ValidateFunction): ValidateFunction {
+  const properties = Object.entries(schema.properties ?? {});
+  const integers = properties.filter(([, property]) => property.type === 'integer').map(([name]) => name);
+  const strings = properties.filter(([, property]) => property.type === 'string').map(([name]) => name);
+  if (integers.length === 0 && strings.length === 0) return validate;
+  const converting = ((data: unknown) => {
+    if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+      const body = data as Record<string, unknown>;
+      for (const name of integers) {
+        const value = body[name];
+        if (typeof value === 'string' && INTEGER_TEXT.test(value)) body[name] = Number(value);
+      }
+      for (const name of strings) {
+        const value = body[name];
+        if (typeof value === 'number' && Number.isFinite(value)) body[name] = String(value);
+      }
+    }
+    const valid = validate(data);
+    converting.errors = validate.errors;
+    return valid;
+  }) as ValidateFunction;
+  return converting;
 }
 
 /**

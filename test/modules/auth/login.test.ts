@@ -186,11 +186,12 @@ describeEachDatabase('POST /login/', (kind) => {
     assert.deepEqual(res.json(), { password: ['This field may not be blank.'] });
   });
 
-  test('a number as the username is not a valid string', async (t) => {
+  test('a number as the username is taken as its text; a list is not a valid string', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const res = await new TestClient(app).post('/login/', { username: 42, password: 'whatever-password' });
-    assert.equal(res.statusCode, 400);
-    assert.deepEqual(res.json(), { username: ['Not a valid string.'] });
+    assert.deepEqual([res.statusCode, res.json()], [401, { detail: 'Invalid username or password.' }]);
+    const list = await new TestClient(app).post('/login/', { username: ['alice'], password: 'whatever-password' });
+    assert.deepEqual([list.statusCode, list.json()], [400, { username: ['Not a valid string.'] }]);
   });
 
   test('every login opens a new session with a new CSRF secret', async (t) => {

@@ -260,11 +260,13 @@ describeEachDatabase('POST /register/', (kind) => {
     assert.deepEqual(res.json(), { password: ['The password is too similar to the email address.'] });
   });
 
-  test('a number as the username is not a valid string', async (t) => {
+  test('a number as the username is taken as its text, as DRF\'s CharField takes it; a boolean is not a valid string', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const res = await postRegistration(app, { username: 12345, email: 'alice@example.com', password: PASSWORD });
-    assert.equal(res.statusCode, 400);
-    assert.deepEqual(res.json(), { username: ['Not a valid string.'] });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().username, '12345');
+    const boolean = await postRegistration(app, { username: true, email: 'bob@example.com', password: PASSWORD });
+    assert.deepEqual([boolean.statusCode, boolean.json()], [400, { username: ['Not a valid string.'] }]);
   });
 
   test('null fields may not be null', async (t) => {

@@ -175,6 +175,8 @@ describeEachDatabase('marking a conversation read', (kind) => {
     const refusals: [unknown, object][] = [
       [{}, { up_to: ['This field is required.'] }],
       [{ up_to: 'abc' }, { up_to: ['A valid integer is required.'] }],
+      [{ up_to: '1.5' }, { up_to: ['A valid integer is required.'] }],
+      [{ up_to: true }, { up_to: ['A valid integer is required.'] }],
       [{ up_to: 1.5 }, { up_to: ['A valid integer is required.'] }],
       [{ up_to: null }, { up_to: ['This field may not be null.'] }],
       [{ up_to: 0 }, { up_to: ['Ensure this value is greater than or equal to 1.'] }],
@@ -185,6 +187,17 @@ describeEachDatabase('marking a conversation read', (kind) => {
       assert.deepEqual(res.json(), errors);
     }
     assert.equal((await entryWith(bob, 'alice')).unread_count, 1);
+  });
+
+  test('up_to as text, as every form-encoded value is, is read as DRF reads it', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    const bob = await signUp(app, 'bob');
+    const sent = await send(alice, 'bob', 'hi');
+    const form = await bob.post('/conversations/alice/read/', `up_to=${sent.id}`, { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.deepEqual([form.statusCode, form.json().last_read_id, form.json().unread_count], [200, sent.id, 0], form.body);
+    const json = await bob.post('/conversations/alice/read/', { up_to: ` ${sent.id} ` });
+    assert.equal(json.statusCode, 200, json.body);
   });
 
   test('reading your notes to yourself leaves nothing unread', async (t) => {

@@ -102,7 +102,7 @@ describeEachDatabase('editing a message', (kind) => {
       [{ content: ' \t\n' }, { content: ['This field may not be blank.'] }],
       [{ content: 'x'.repeat(10_001) }, { content: ['Ensure this field has no more than 10000 characters.'] }],
       [{ content: 'a\u0000b' }, { content: ['Null characters are not allowed.'] }],
-      [{ content: 5 }, { content: ['Not a valid string.'] }],
+      [{ content: false }, { content: ['Not a valid string.'] }],
       [{}, { content: ['This field is required.'] }],
     ];
     for (const [body, errors] of refusals) {
