@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
+import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { User } from '../users/user.js';
@@ -31,6 +32,26 @@ export function createTokensRepository(db: Kysely<DatabaseSchema>, dialect: Dial
 
     async delete(idHash: string): Promise<void> {
       await db.deleteFrom('api_tokens').where('id_hash', '=', idHash).execute();
+    },
+
+    async countBy(userId: number): Promise<number> {
+      const row = await db.selectFrom('api_tokens').select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('user_id', '=', userId).executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    /** The user's tokens, newest first. */
+    pageBy(userId: number, offset: number, limit: number): Promise<{ id_hash: string; created_at: number }[]> {
+      return db.selectFrom('api_tokens').select(['id_hash', 'created_at']).where('user_id', '=', userId)
+        .orderBy('created_at', 'desc').orderBy('id_hash').limit(rowLimit(limit)).offset(offset).execute();
+    },
+
+    /** Deletes the user's token whose hash starts with `prefix`; answers its hash, or undefined. */
+    async deleteByPrefix(userId: number, prefix: string): Promise<string | undefined> {
+      const rows = await db.deleteFrom('api_tokens')
+        .where('user_id', '=', userId).where(sql<string>`substr(id_hash, 1, ${prefix.length})`, '=', prefix)
+        .returning('id_hash').execute();
+      return rows[0]?.id_hash;
     },
   };
 }

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { notMadeWithToken } from '../../errors.js';
-import { authErrorResponses, Detail, FieldErrors, OPTIONAL_SESSION } from '../../http/common.schemas.js';
+import { authErrorResponses, Detail, FieldErrors, OPTIONAL_SESSION, PageQuery } from '../../http/common.schemas.js';
 import { isoTime } from '../../http/iso-time.js';
-import { IssuedTokenSchema, TokenCredentials } from './tokens.schemas.js';
+import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
+import { IssuedTokenSchema, TokenCredentials, TokenIdParams, TokensPage } from './tokens.schemas.js';
 import type { TokensService } from './tokens.service.js';
 
 export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> = async (app, opts) => {
@@ -26,7 +27,7 @@ export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> 
     config: { throttle: 'login' },
   }, async (req, reply) => {
     const issued = await opts.tokens.issue(req.body.username, req.body.password);
-    return reply.code(201).send({ token: issued.key, user: issued.user, created_at: isoTime(issued.createdAt) });
+    return reply.code(201).send({ token: issued.key, id: issued.id, user: issued.user, created_at: isoTime(issued.createdAt) });
   });
 
   app.delete('/tokens/current/', {
@@ -44,6 +45,33 @@ export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> 
   }, async (req, reply) => {
     if (!req.apiToken) throw notMadeWithToken();
     await opts.tokens.revoke(req.apiToken);
+    return reply.code(204).send(null);
+  });
+
+  app.get('/tokens/', {
+    schema: {
+      tags: ['tokens'],
+      summary: 'Your API tokens',
+      description: 'Every API token of yours, newest first, by id (never the token itself); `current` marks the one '
+        + 'this request was made with. With a session too, to find a lost device\'s token and revoke it.',
+      querystring: PageQuery,
+      response: { 200: TokensPage, ...authErrorResponses, 404: { ...Detail, description: 'Invalid page.' } },
+    },
+    onRequest: app.requireUser,
+  }, async (req) => pageEnvelope(req, await opts.tokens.list(req.user!, req.apiToken, readPageRequest(req.query)),
+    (token) => ({ id: token.id, created_at: isoTime(token.createdAt), current: token.current })));
+
+  app.delete('/tokens/:id/', {
+    schema: {
+      tags: ['tokens'],
+      summary: 'Revoke one of your API tokens by its id',
+      description: 'It stops working at once, and WebSockets opened with it close with 4001.',
+      params: TokenIdParams,
+      response: { 204: { type: 'null', description: 'Revoked.' }, ...authErrorResponses, 404: { ...Detail, description: 'No token of yours has this id.' } },
+    },
+    onRequest: app.requireUser,
+  }, async (req, reply) => {
+    await opts.tokens.revokeById(req.user!, req.params.id);
     return reply.code(204).send(null);
   });
 };

@@ -1,4 +1,5 @@
-import { invalidCredentials } from '../../errors.js';
+import { invalidCredentials, notFound } from '../../errors.js';
+import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
 import { accessKeyHasher, newAccessKey } from '../auth/access-key.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { User } from '../users/user.js';
@@ -7,8 +8,21 @@ import type { TokensRepository } from './tokens.repository.js';
 export interface IssuedToken {
   /** The key the client sends as `Authorization: Token <key>`; only its hash is stored. */
   key: string;
+  id: string;
   user: User;
   createdAt: number;
+}
+
+/** How a token is named in lists and in `DELETE /tokens/<id>/`: the start of its hash, which tells nothing of the key. */
+export const TOKEN_ID_LENGTH = 16;
+const tokenIdOf = (idHash: string) => idHash.slice(0, TOKEN_ID_LENGTH);
+const TOKEN_ID = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_ID_LENGTH}}$`);
+
+export interface TokenRecord {
+  readonly id: string;
+  readonly createdAt: number;
+  /** Whether it is the token the request was made with. */
+  readonly current: boolean;
 }
 
 /** The token a request was authenticated with. */
@@ -40,8 +54,9 @@ export function createTokensService(deps: {
       const key = newAccessKey();
       const createdAt = now();
       // Deactivated while the password was being checked: as if it were wrong.
-      if (!(await deps.tokens.insert(hashKey(key), user.id, createdAt))) throw invalidCredentials();
-      return { key, user, createdAt };
+      const idHash = hashKey(key);
+      if (!(await deps.tokens.insert(idHash, user.id, createdAt))) throw invalidCredentials();
+      return { key, id: tokenIdOf(idHash), user, createdAt };
     },
 
     /** The token with this key and its active user, or null. */
@@ -54,6 +69,22 @@ export function createTokensService(deps: {
     async revoke(token: ActiveToken): Promise<void> {
       await deps.tokens.delete(token.idHash);
       deps.onTokenRevoked?.(token.idHash);
+    },
+
+    /** The user's tokens, newest first; `current` marks the one the request was made with. */
+    async list(user: User, current: ActiveToken | null, request: PageRequest): Promise<Page<TokenRecord>> {
+      const count = await deps.tokens.countBy(user.id);
+      const window = pageWindow(request, count);
+      const rows = count === 0 ? [] : await deps.tokens.pageBy(user.id, window.offset, window.limit);
+      const results = rows.map((row) => ({ id: tokenIdOf(row.id_hash), createdAt: row.created_at, current: row.id_hash === current?.idHash }));
+      return { count, number: window.number, pages: window.pages, results };
+    },
+
+    /** Revokes one of the user's tokens by its id (a lost device's, say); another user's is not found. */
+    async revokeById(user: User, id: string): Promise<void> {
+      const idHash = TOKEN_ID.test(id) ? await deps.tokens.deleteByPrefix(user.id, id) : undefined;
+      if (idHash === undefined) throw notFound();
+      deps.onTokenRevoked?.(idHash);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../../helpers/app.js';
 import { issueToken, passwordFor, register, signUp, TestClient } from '../../helpers/client.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
+import { closed, connect, listen } from '../../helpers/sockets.js';
 
 const INVALID_TOKEN = { detail: 'Invalid token.' };
 const INVALID_CREDENTIALS = { detail: 'Invalid username or password.' };
@@ -33,8 +34,10 @@ describeEachDatabase('POST /tokens/', (kind) => {
     const res = await new TestClient(app).post('/tokens/', { username: 'alice', password: passwordFor('alice') });
     assert.equal(res.statusCode, 201, res.body);
     const body = res.json();
-    assert.deepEqual(Object.keys(body).sort(), ['created_at', 'token', 'user']);
+    assert.deepEqual(Object.keys(body).sort(), ['created_at', 'id', 'token', 'user']);
     assert.match(body.token, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(body.id, /^[A-Za-z0-9_-]{16}$/);
+    assert.ok(!body.token.startsWith(body.id), 'the id is not a piece of the token');
     assert.deepEqual(body.user, alice);
     assert.match(body.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.ok(Date.parse(body.created_at) >= before - 1 && Date.parse(body.created_at) <= Date.now());
@@ -272,6 +275,67 @@ describeEachDatabase('DELETE /tokens/current/', (kind) => {
     const res = await new TestClient(app).delete('/tokens/current/');
     assert.equal(res.statusCode, 403);
     assert.deepEqual(res.json(), NOT_AUTHENTICATED);
+  });
+});
+
+describeEachDatabase('listing and revoking your tokens by id', (kind) => {
+  async function issue(app: FastifyInstance, username: string): Promise<{ token: string; id: string }> {
+    const res = await app.inject({ method: 'POST', url: '/tokens/', payload: { username, password: passwordFor(username) } });
+    assert.equal(res.statusCode, 201, res.body);
+    return { token: res.json().token, id: res.json().id };
+  }
+
+  test('GET /tokens/ lists your tokens newest first by id, marking the one the request was made with', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    await register(app, 'bob');
+    const phone = await issue(app, 'alice');
+    const laptop = await issue(app, 'alice');
+    await issue(app, 'bob');
+    const res = await send(app, 'GET', '/tokens/', { authorization: `Token ${phone.token}` });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().count, 2);
+    assert.deepEqual(res.json().results.map((entry: { id: string; current: boolean }) => [entry.id, entry.current]).sort(),
+      [[laptop.id, false], [phone.id, true]].sort());
+    assert.ok(!res.body.includes(phone.token) && !res.body.includes(laptop.token), 'never the tokens themselves');
+    const withSession = await alice.get('/tokens/');
+    assert.deepEqual(withSession.json().results.map((entry: { current: boolean }) => entry.current), [false, false]);
+  });
+
+  test('DELETE /tokens/<id>/ revokes that token alone, and closes nothing else; someone else\'s id is not found', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    await register(app, 'bob');
+    const lost = await issue(app, 'alice');
+    const kept = await issue(app, 'alice');
+    const bobs = await issue(app, 'bob');
+
+    const notYours = await send(app, 'DELETE', `/tokens/${bobs.id}/`, { authorization: `Token ${kept.token}` });
+    assert.deepEqual([notYours.statusCode, notYours.json()], [404, { detail: 'Not found.' }]);
+    for (const id of ['nope', 'x'.repeat(16), lost.token]) {
+      assert.equal((await send(app, 'DELETE', `/tokens/${id}/`, { authorization: `Token ${kept.token}` })).statusCode, 404, id);
+    }
+    // With the session, as from a browser after losing the phone: the CSRF token is needed, as for any DELETE.
+    assert.deepEqual((await alice.delete(`/tokens/${lost.id}/`, { 'x-csrftoken': '' })).json(), CSRF_MISSING);
+    const revoked = await alice.delete(`/tokens/${lost.id}/`);
+    assert.equal(revoked.statusCode, 204, revoked.body);
+    assertInvalidToken(await send(app, 'GET', '/me/', { authorization: `Token ${lost.token}` }));
+    assert.equal((await send(app, 'GET', '/me/', { authorization: `Token ${kept.token}` })).statusCode, 200);
+    assert.equal((await send(app, 'GET', '/me/', { authorization: `Token ${bobs.token}` })).statusCode, 200);
+    assert.equal((await alice.delete(`/tokens/${lost.id}/`)).statusCode, 404, 'revoked already');
+  });
+
+  test('revoking a token by id closes the WebSockets opened with it with 4001', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    const lost = await issue(app, 'alice');
+    const kept = await issue(app, 'alice');
+    const url = await listen(app);
+    const lostSocket = await connect(t, url, { token: lost.token });
+    const keptSocket = await connect(t, url, { token: kept.token });
+    assert.equal((await alice.delete(`/tokens/${lost.id}/`)).statusCode, 204);
+    assert.deepEqual(await closed(lostSocket), { code: 4001, reason: 'Session ended' });
+    assert.equal(keptSocket.readyState, keptSocket.OPEN);
   });
 });
 
