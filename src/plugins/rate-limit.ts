@@ -126,7 +126,9 @@ export async function registerRateLimits(app: FastifyInstance, config: Config): 
 
   // After the route's own hooks (after `requireUser`, so the user is known).
   app.addHook('onRoute', (route) => {
-    if ((route as { websocket?: boolean }).websocket) return;
+    // The WebSocket endpoint, declared either way @fastify/websocket takes it, is not limited.
+    const socketRoute = route as { websocket?: boolean; wsHandler?: unknown };
+    if (socketRoute.websocket || socketRoute.wsHandler !== undefined) return;
     const policy = route.config?.throttle;
     appendRouteHook(route, 'onRequest', policy === 'send' ? countRequestAndSend : countRequest);
     appendRouteHook(route, 'onSend', countRefusal);

@@ -21,6 +21,8 @@ const READY_EVENT = JSON.stringify({ type: 'ready' });
 export const WS_MAX_INBOUND_BYTES = 4096;
 /** How long shutdown waits for clients to answer the close frame before dropping their connection. */
 const SHUTDOWN_GRACE_MS = 1000;
+/** A handshake that passed the per-user limit together with others. */
+const CLOSE_POLICY_VIOLATION = 1008;
 /** Longest a timer may be set for in Node; a session ending later is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -135,14 +137,19 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
 
   function openSocket(socket: WebSocket, req: FastifyRequest): void {
     const handshake = handshakes.get(req)!;
+    // Handshakes that were checked at once may together pass the limit: the last ones are closed here.
+    if (opts.hub.socketsOf(handshake.user.id) >= opts.maxSocketsPerUser) {
+      socket.close(CLOSE_POLICY_VIOLATION, `Too many open sockets: at most ${opts.maxSocketsPerUser} per user`);
+      return;
+    }
     const connection: Connection = { socket, userId: handshake.user.id, credentialHash: handshake.credentialHash };
-    // Tells the client that live events now reach it, so that a catch-up it makes from here on misses nothing.
-    opts.hub.add(connection, READY_EVENT);
+    // Tells the client that live events now reach it, so that a catch-up it makes from here on misses
+    // nothing; a logout or revocation that landed before this instance could hear of it is caught by
+    // asking again then.
+    opts.hub.add(connection, READY_EVENT, handshake.stillValid);
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
     const endSession = () => socket.close(CLOSE_SESSION_ENDED, 'Session ended');
-    // A logout or revocation that landed between the check above and `hub.add` was not heard: ask again.
-    void handshake.stillValid().then((valid) => valid || endSession(), () => {});
 
     let expiry: NodeJS.Timeout | undefined;
     const expiresAt = handshake.expiresAt;

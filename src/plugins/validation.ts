@@ -27,7 +27,8 @@ interface BodySchema {
   properties?: Record<string, { type?: unknown }>;
 }
 
-const INTEGER_TEXT = /^\s*[-+]?\d+\s*$/;
+// DRF's IntegerField takes "42", " 42 " and "42.0" alike (it strips a decimal point followed by zeros).
+const INTEGER_TEXT = /^\s*[-+]?\d+(\.0*)?\s*$/;
 
 /**
  * What DRF's fields take besides their own type, and nothing more: an IntegerField also takes the text
@@ -44,7 +45,7 @@ function convertingAsDrf(schema: BodySchema, validate: ValidateFunction): Valida
       const body = data as Record<string, unknown>;
       for (const name of integers) {
         const value = body[name];
-        if (typeof value === 'string' && INTEGER_TEXT.test(value)) body[name] = Number(value);
+        if (typeof value === 'string' && INTEGER_TEXT.test(value)) body[name] = Number(value.trim().replace(/\.0*$/, ''));
       }
       for (const name of strings) {
         const value = body[name];

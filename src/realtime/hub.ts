@@ -87,19 +87,22 @@ export function createHub(bus: Bus, options: HubOptions) {
   let open = 0;
   return {
     /**
-     * Adds the socket. Once every event published for its user from then on will reach it, sends it
-     * `readyFrame` and from then on the events; an event that came earlier is not sent, so the ready
-     * frame is always the first (the client's catch-up covers what came before it).
+     * Adds the socket. Once every event published for its user from then on will reach it, and its
+     * credential is found `stillValid` (an ending published before this instance could hear it, say
+     * while its Redis link was down, was missed), sends it `readyFrame` and from then on the events; an
+     * event that came earlier is not sent, so the ready frame is always the first (the client's
+     * catch-up covers what came before it). A credential that ended is closed with 4001.
      */
-    add(connection: Connection, readyFrame: string): void {
+    add(connection: Connection, readyFrame: string, stillValid: () => Promise<boolean>): void {
       open += 1;
       if (addTo(byUser, connection.userId, connection)) subscriptions.set(connection.userId, bus.watch(connection.userId));
       addTo(byCredential, connection.credentialHash, connection);
-      void subscriptions.get(connection.userId)!.then(() => {
+      void subscriptions.get(connection.userId)!.then(stillValid).then((valid) => {
         if (!byUser.get(connection.userId)?.has(connection)) return;
+        if (!valid) return connection.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
         live.add(connection);
         sendTo(connection.socket, readyFrame);
-      });
+      }, () => connection.socket.close(CLOSE_SERVICE_RESTART, 'Could not check the session; reconnect'));
     },
 
     sendTo,

@@ -23,6 +23,17 @@ const MAX_PENDING_REVOCATIONS = 100_000;
 /** Users kept whose events were lost; past this many, every socket is told to reconnect and catch up. */
 const MAX_PENDING_MISSED_USERS = 10_000;
 
+/** A notice on the missed channel; one this version cannot read counts for everyone, to be safe. */
+function readMissed(message: string): number[] | 'all' {
+  try {
+    const parsed: unknown = JSON.parse(message);
+    if (Array.isArray(parsed) && parsed.every((userId) => Number.isSafeInteger(userId))) return parsed as number[];
+  } catch {
+    // Falls through to 'all'.
+  }
+  return 'all';
+}
+
 export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'): Bus {
   const userChannelPrefix = `${prefix}user:`;
   const revokeChannel = revokeChannelOf(prefix);
@@ -98,7 +109,8 @@ export function createRedisBus(url: string, log: Logger, prefix = 'messaging:'):
       return;
     }
     if (channel === missedChannel) {
-      const userIds = JSON.parse(message) as number[] | 'all';
+      const userIds = readMissed(message);
+      if (userIds === 'all' && message !== '"all"') log.warn({ channel }, 'unreadable notice of missed events; every socket told to catch up');
       for (const handler of missedHandlers) handler(userIds);
       return;
     }

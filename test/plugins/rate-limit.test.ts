@@ -8,6 +8,7 @@ import { TestClient, passwordFor, register, signUp } from '../helpers/client.js'
 import { describeEachDatabase, testRedisUrl } from '../helpers/databases.js';
 import { logSink } from '../helpers/log-sink.js';
 import { silentServer } from '../helpers/silent-server.js';
+import { connect, listen } from '../helpers/sockets.js';
 
 const LIMITS_ON = { RATE_LIMITS: 'on' };
 const redisUrl = testRedisUrl();
@@ -179,6 +180,18 @@ describeEachDatabase('rate limits', (kind) => {
     const alice = await signUp(app, 'alice');
     for (let i = 0; i < 120; i += 1) assert.equal((await alice.get('/me/')).statusCode, 200, `request ${i + 1}`);
     assertThrottled(await alice.get('/me/'), 10);
+  });
+
+  test('WebSocket handshakes are not counted or limited, even from a user over their limit', async (t) => {
+    const { app } = await buildTestApp(t, kind, { ...LIMITS_ON, WS_MAX_SOCKETS_PER_USER: '200' });
+    const alice = await signUp(app, 'alice');
+    for (let i = 0; i < 120; i += 1) await alice.get('/me/');
+    assertThrottled(await alice.get('/me/'), 10);
+    const url = await listen(app);
+    for (let i = 0; i < 130; i += 1) {
+      const socket = await connect(t, url, { as: alice });
+      socket.terminate();
+    }
   });
 
   test('anonymous requests are counted per address, apart from the users behind it', async (t) => {

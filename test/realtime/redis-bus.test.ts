@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { type TestContext, test } from 'node:test';
-import { buildTestInstances } from '../helpers/app.js';
+import type { FastifyInstance } from 'fastify';
+import { buildAppOn, buildTestInstances } from '../helpers/app.js';
 import { signUp } from '../helpers/client.js';
-import { type DatabaseKind, describeEachDatabase, testRedisUrl } from '../helpers/databases.js';
+import { createTestDatabase, type DatabaseKind, describeEachDatabase, testRedisUrl } from '../helpers/databases.js';
 import { Redis } from 'ioredis';
 import { closed, connect, listen, nextEvent, pendingEvents, sendFrame } from '../helpers/sockets.js';
 import { logSink } from '../helpers/log-sink.js';
@@ -83,19 +84,21 @@ describeEachDatabase('two instances over Redis', (kind) => {
     }
   });
 
-  test('a logout made while the Redis publisher is down closes the session\'s socket on the other instance once it is back', needsRedis, async (t) => {
-    const { urls, bob, prefix } = await startPair(t, kind);
+  test('a logout made while its instance cannot reach Redis closes the session\'s socket on the other instance once it can', needsRedis, async (t) => {
+    const { urls, bob, proxy } = await startPairWithProxy(t, kind, 'a');
     const bobOnB = await connect(t, urls.b, { as: bob });
-    await dropSubscribers(prefix, 'publisher');
+    await proxy.down();
     assert.equal((await bob.get('/logout/')).statusCode, 200);
+    await proxy.up();
     assert.deepEqual(await closed(bobOnB, 10_000), { code: 4001, reason: 'Session ended' });
   });
 
-  test('events lost while the Redis publisher was down make their recipients\' sockets reconnect with 1012', needsRedis, async (t) => {
-    const { urls, alice, bob, prefix } = await startPair(t, kind);
+  test('events lost while their instance could not reach Redis make the recipients\' sockets reconnect with 1012', needsRedis, async (t) => {
+    const { urls, alice, bob, proxy } = await startPairWithProxy(t, kind, 'a');
     const bobOnB = await connect(t, urls.b, { as: bob });
-    await dropSubscribers(prefix, 'publisher');
+    await proxy.down();
     assert.equal((await alice.post('/messages/', { recipient: 'bob', content: 'published into the void' })).statusCode, 201);
+    await proxy.up();
     // The event is lost (nothing waits in a queue): the socket is told to catch up instead.
     assert.deepEqual(await closed(bobOnB, 10_000), { code: 1012, reason: 'Real-time events were lost; reconnect and catch up' });
     const again = await connect(t, urls.b, { as: bob, awaitReady: true });
@@ -103,6 +106,27 @@ describeEachDatabase('two instances over Redis', (kind) => {
     assert.equal(missed.json().results[0].content, 'published into the void');
     const sent = await alice.post('/messages/', { recipient: 'bob', content: 'and live again' });
     assert.equal((await nextEvent(again, 'message.created')).message!.id, sent.json().id);
+  });
+
+  test('a socket opened while its instance could not reach Redis, whose session ended meanwhile, is closed once it can', needsRedis, async (t) => {
+    const { urls, bob, proxy } = await startPairWithProxy(t, kind, 'b');
+    await proxy.down();
+    const waiting = await connect(t, urls.b, { as: bob, awaitReady: false });
+    // Through A, whose word B cannot hear: B learns of it only by asking once it is subscribed again.
+    assert.equal((await bob.get('/logout/')).statusCode, 200);
+    await proxy.up();
+    assert.deepEqual(await closed(waiting, 10_000), { code: 4001, reason: 'Session ended' });
+    assert.ok(!pendingEvents(waiting).some((event) => event.type === 'ready'), 'never told it was ready');
+  });
+
+  test('a notice on the missed channel that this version cannot read tells every socket to catch up, and breaks nothing', needsRedis, async (t) => {
+    const { urls, bob, prefix } = await startPair(t, kind);
+    const bobOnB = await connect(t, urls.b, { as: bob });
+    const admin = new Redis(redisUrl!);
+    t.after(() => admin.disconnect());
+    await admin.publish(`${prefix}missed`, '{"users": "from a later version"}');
+    assert.deepEqual(await closed(bobOnB), { code: 1012, reason: 'Real-time events were lost; reconnect and catch up' });
+    await connect(t, urls.b, { as: bob });
   });
 
   test('when an instance loses its Redis subscription its sockets are closed with 1012, and a new one is ready once it is back', needsRedis, async (t) => {
@@ -116,13 +140,39 @@ describeEachDatabase('two instances over Redis', (kind) => {
   });
 });
 
-/** Drops the Redis subscriber (or publisher) connections of the instances using `prefix` (they reconnect by themselves). */
-async function dropSubscribers(prefix: string, role: 'subscriber' | 'publisher' = 'subscriber'): Promise<void> {
+/**
+ * Two instances as startPair makes them, but with `proxied`'s link to Redis running through a proxy
+ * the test can take down and bring back; the users' requests go through instance A.
+ */
+async function startPairWithProxy(t: TestContext, kind: DatabaseKind, proxied: 'a' | 'b') {
+  const target = new URL(redisUrl!);
+  const proxy = await tcpProxy(t, { host: target.hostname, port: Number(target.port || 6379) });
+  await proxy.up();
+  const prefix = `test-${randomBytes(8).toString('hex')}:`;
+  const testDatabase = await createTestDatabase(kind);
+  const apps: FastifyInstance[] = [];
+  t.after(async () => {
+    for (const app of apps) await app.close();
+    await testDatabase.drop();
+  });
+  const urlOf = (name: 'a' | 'b') => (name === proxied ? `redis://127.0.0.1:${proxy.port}` : redisUrl!);
+  for (const name of ['a', 'b'] as const) {
+    apps.push((await buildAppOn(kind, testDatabase, { REDIS_URL: urlOf(name), REDIS_PREFIX: prefix })).app);
+  }
+  const [a, b] = apps;
+  const urls = { a: await listen(a), b: await listen(b) };
+  const alice = await signUp(a, 'alice');
+  const bob = await signUp(a, 'bob');
+  return { urls, alice, bob, proxy };
+}
+
+/** Drops the Redis subscriber connections of the instances using `prefix` (they reconnect by themselves). */
+async function dropSubscribers(prefix: string): Promise<void> {
   const admin = new Redis(redisUrl!);
   try {
     const clients = String(await admin.client('LIST')).split('\n');
-    const ids = clients.filter((line) => line.includes(` name=${prefix}${role} `)).map((line) => /\bid=(\d+)/.exec(line)![1]);
-    assert.ok(ids.length > 0, `the instances' ${role}s are connected`);
+    const ids = clients.filter((line) => line.includes(` name=${prefix}subscriber `)).map((line) => /\bid=(\d+)/.exec(line)![1]);
+    assert.ok(ids.length > 0, 'the instances\' subscribers are connected');
     for (const id of ids) await admin.client('KILL', 'ID', id);
   } finally {
     admin.disconnect();

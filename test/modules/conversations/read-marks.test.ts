@@ -196,8 +196,10 @@ describeEachDatabase('marking a conversation read', (kind) => {
     const sent = await send(alice, 'bob', 'hi');
     const form = await bob.post('/conversations/alice/read/', `up_to=${sent.id}`, { 'content-type': 'application/x-www-form-urlencoded' });
     assert.deepEqual([form.statusCode, form.json().last_read_id, form.json().unread_count], [200, sent.id, 0], form.body);
-    const json = await bob.post('/conversations/alice/read/', { up_to: ` ${sent.id} ` });
-    assert.equal(json.statusCode, 200, json.body);
+    for (const text of [` ${sent.id} `, `${sent.id}.0`, `${sent.id}.`]) {
+      const json = await bob.post('/conversations/alice/read/', { up_to: text });
+      assert.equal(json.statusCode, 200, `"${text}": ${json.body}`);
+    }
   });
 
   test('reading your notes to yourself leaves nothing unread', async (t) => {
