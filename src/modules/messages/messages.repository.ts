@@ -54,9 +54,13 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
   }
 
   // The send path and the history reads run these shapes on every request: built and compiled once.
-  const countMessage = prepareQuery((low: number, high: number, at: number) => db.updateTable('conversations')
+  // No row when the recipient blocked the sender: the block is checked in the statement that writes.
+  const countMessage = prepareQuery((low: number, high: number, at: number, senderId: number, recipientId: number) => db
+    .updateTable('conversations')
     .set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: at }))
     .where('user_low_id', '=', low).where('user_high_id', '=', high)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('blocks').select('blocker_id')
+      .where('blocker_id', '=', recipientId).where('blocked_id', '=', senderId))))
     .returning('id'));
   const insertMessage = prepareQuery((conversationId: number, senderId: number, recipientId: number, content: string,
     at: number, clientId: string | null) => db.insertInto('messages').values({
@@ -136,17 +140,26 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
    * takes its id, so that a conversation's messages commit in id order: the last message is the
    * newest, a read mark names a message older than any still in flight, and a reader paging with
    * after= never skips one.
+   *
+   * The recipient's blocks are checked again here, where the message is written, so that a block that
+   * landed after the caller looked (a send already in flight) still refuses it: on SQLite writes are
+   * serial, so none slips past a block that committed first. Throws SendBlocked, so that the unit is
+   * rolled back. The count is the transaction's first statement and a write: on SQLite a transaction
+   * that read first could not wait for another writer's lock (SQLite refuses at once rather than risk
+   * a deadlock), where a first write waits out the busy timeout.
    */
-  async function countInConversation(trx: Transaction<DatabaseSchema>, a: number, b: number, at: number): Promise<number> {
-    const [low, high] = orderedPair(a, b);
-    const counted = await countMessage.first(trx, low, high, at);
+  async function countInConversation(trx: Transaction<DatabaseSchema>, senderId: number, recipientId: number, at: number): Promise<number> {
+    const [low, high] = orderedPair(senderId, recipientId);
+    const counted = await countMessage.first(trx, low, high, at, senderId, recipientId);
     if (counted) return counted.id;
+    // No row: the pair's first message, or a block.
+    if (recipientId !== senderId && await blockOf.first(trx, recipientId, senderId)) throw new SendBlocked();
     // Concurrent first messages: the unique pair lets one insert win; the others wait for it and count in its row.
     await trx.insertInto('conversations')
       .values({ user_low_id: low, user_high_id: high, last_message_id: null, message_count: 0, updated_at: at })
       .onConflict((oc) => oc.columns(['user_low_id', 'user_high_id']).doNothing())
       .execute();
-    const { id } = (await countMessage.first(trx, low, high, at))!;
+    const { id } = (await countMessage.first(trx, low, high, at, senderId, recipientId))!;
     const members = low === high ? [low] : [low, high];
     await trx.insertInto('conversation_members')
       .values(members.map((userId) => ({ conversation_id: id, user_id: userId, last_read_id: 0, unread_count: 0, hidden: 0 })))
@@ -178,15 +191,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
     async insert(message: NewMessage): Promise<InsertResult | 'blocked'> {
       try {
         const { id, conversationId } = await sendInOneStatement(message) ?? await transactions.run(async (trx) => {
-          // A write first: on SQLite a transaction that read first could not wait for another writer's
-          // lock (SQLite refuses at once rather than risk a deadlock), where a first write waits out the busy timeout.
           const conversationId = await countInConversation(trx, message.sender.id, message.recipient.id, message.at);
-          // Checked again where the message is written, so that a block that landed after the caller
-          // looked (a send already in flight) still refuses it: on SQLite writes are serial, so none
-          // slips past a block that committed first. Thrown, so that the count above is rolled back.
-          if (message.recipient.id !== message.sender.id && await blockOf.first(trx, message.recipient.id, message.sender.id)) {
-            throw new SendBlocked();
-          }
           const { id } = (await insertMessage.first(trx, conversationId, message.sender.id, message.recipient.id,
             message.content, message.at, message.clientId))!;
           await setLastMessage.run(trx, conversationId, id);
