@@ -46,7 +46,7 @@ interface Handshake {
 }
 
 const credentialsMissing = () => new ApiError(401, { detail: 'Authentication credentials were not provided.' });
-const tooManySockets = (max: number) => new ApiError(429, { detail: `Too many open sockets: at most ${max} per user.` });
+const tooManySockets = (max: number) => `Too many open sockets: at most ${max} per user`;
 
 /**
  * `GET /ws/`: the real-time channel. The handshake is an ordinary request until it is accepted, so a
@@ -101,28 +101,34 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
   async function authenticateHandshake(req: FastifyRequest): Promise<void> {
     const origin = req.headers.origin;
     if (origin !== undefined && !isSameOrTrustedOrigin(origin, req, trusted)) throw originNotTrusted(origin);
+    const handshake = await credentialOf(req);
+    if (atSocketLimit(handshake.user.id)) throw new ApiError(429, { detail: `${tooManySockets(opts.maxSocketsPerUser)}.` });
+    handshakes.set(req, handshake);
+  }
+
+  /** Who the handshake is from: an API token offered as a subprotocol, else the session cookie. */
+  async function credentialOf(req: FastifyRequest): Promise<Handshake> {
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     const tokenProtocol = offered.find((protocol) => protocol.startsWith(TOKEN_PROTOCOL_PREFIX));
     if (tokenProtocol !== undefined) {
-      const token = await opts.tokens.authenticate(tokenProtocol.slice(TOKEN_PROTOCOL_PREFIX.length));
-      if (!token) throw invalidToken();
       const key = tokenProtocol.slice(TOKEN_PROTOCOL_PREFIX.length);
-      if (opts.hub.socketsOf(token.user.id) >= opts.maxSocketsPerUser) throw tooManySockets(opts.maxSocketsPerUser);
-      handshakes.set(req, {
+      const token = await opts.tokens.authenticate(key);
+      if (!token) throw invalidToken();
+      return {
         user: token.user, credentialHash: token.idHash, expiresAt: null,
         stillValid: async () => (await opts.tokens.authenticate(key)) !== null,
-      });
-      return;
+      };
     }
     const sessionKey = req.cookies[SESSION_COOKIE];
     const session = sessionKey ? await opts.auth.authenticate(sessionKey) : null;
     if (!session) throw credentialsMissing();
-    if (opts.hub.socketsOf(session.user.id) >= opts.maxSocketsPerUser) throw tooManySockets(opts.maxSocketsPerUser);
-    handshakes.set(req, {
+    return {
       user: session.user, credentialHash: session.idHash, expiresAt: session.expiresAt,
       stillValid: async () => (await opts.auth.authenticate(sessionKey!)) !== null,
-    });
+    };
   }
+
+  const atSocketLimit = (userId: number) => opts.hub.socketsOf(userId) >= opts.maxSocketsPerUser;
 
   app.route({
     method: 'GET',
@@ -138,10 +144,7 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
   function openSocket(socket: WebSocket, req: FastifyRequest): void {
     const handshake = handshakes.get(req)!;
     // Handshakes that were checked at once may together pass the limit: the last ones are closed here.
-    if (opts.hub.socketsOf(handshake.user.id) >= opts.maxSocketsPerUser) {
-      socket.close(CLOSE_POLICY_VIOLATION, `Too many open sockets: at most ${opts.maxSocketsPerUser} per user`);
-      return;
-    }
+    if (atSocketLimit(handshake.user.id)) return socket.close(CLOSE_POLICY_VIOLATION, tooManySockets(opts.maxSocketsPerUser));
     const connection: Connection = { socket, userId: handshake.user.id, credentialHash: handshake.credentialHash };
     // Tells the client that live events now reach it, so that a catch-up it makes from here on misses
     // nothing; a logout or revocation that landed before this instance could hear of it is caught by
