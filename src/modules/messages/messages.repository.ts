@@ -53,14 +53,17 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       .select(['id', 'sender_id', 'content', 'created_at', 'edited_at', 'deleted_at', 'client_id']);
   }
 
+  /** The block `blockerId` placed on `blockedId`, if any: read alone, or as a condition of the send's writes. */
+  const blockOfQuery = (blockerId: number, blockedId: number) => db.selectFrom('blocks').select('blocker_id')
+    .where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId);
+
   // The send path and the history reads run these shapes on every request: built and compiled once.
   // No row when the recipient blocked the sender: the block is checked in the statement that writes.
   const countMessage = prepareQuery((low: number, high: number, at: number, senderId: number, recipientId: number) => db
     .updateTable('conversations')
     .set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: at }))
     .where('user_low_id', '=', low).where('user_high_id', '=', high)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('blocks').select('blocker_id')
-      .where('blocker_id', '=', recipientId).where('blocked_id', '=', senderId))))
+    .where((eb) => eb.not(eb.exists(blockOfQuery(recipientId, senderId))))
     .returning('id'));
   const insertMessage = prepareQuery((conversationId: number, senderId: number, recipientId: number, content: string,
     at: number, clientId: string | null) => db.insertInto('messages').values({
@@ -96,8 +99,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       }))
       .where('user_low_id', '=', low).where('user_high_id', '=', high)
       // Blocked: no row, and the send goes the way of the transaction, which finds the block and refuses.
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('blocks').select('blocker_id')
-        .where('blocker_id', '=', recipientId).where('blocked_id', '=', senderId))))
+      .where((eb) => eb.not(eb.exists(blockOfQuery(recipientId, senderId))))
       .returning(['id', 'last_message_id']))
     .with('inserted', (cte) => cte.insertInto('messages')
       .columns(['id', 'conversation_id', 'sender_id', 'recipient_id', 'content', 'created_at', 'client_id'])
@@ -120,8 +122,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       }))
       .whereRef('conversation_members.conversation_id', '=', 'inserted.conversation_id'))
     .selectFrom('inserted').select(['inserted.id', 'inserted.conversation_id']));
-  const blockOf = prepareQuery((blockerId: number, blockedId: number) => db.selectFrom('blocks').select('blocker_id')
-    .where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId));
+  const blockOf = prepareQuery(blockOfQuery);
   const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
   // A page of the conversation's messages up to `lastId`, read from one end: see pageOfConversation.
   const pageFrom = (direction: 'asc' | 'desc') => prepareQuery((conversationId: number, lastId: number, limit: number, offset: number) =>
@@ -265,7 +266,6 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       return row !== undefined;
     },
 
-    /** Changes a message's text unless it is deleted; answers whether it did. */
     /** Changes a message's text; false when it is deleted, or its recipient blocked its sender meanwhile. */
     async edit(id: number, content: string, at: number): Promise<boolean> {
       const result = await db.updateTable('messages').set({ content, edited_at: at })

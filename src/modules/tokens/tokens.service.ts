@@ -14,7 +14,7 @@ export interface IssuedToken {
 }
 
 /** How a token is named in lists and in `DELETE /tokens/<id>/`: the start of its hash, which tells nothing of the key. */
-export const TOKEN_ID_LENGTH = 16;
+const TOKEN_ID_LENGTH = 16;
 const tokenIdOf = (idHash: string) => idHash.slice(0, TOKEN_ID_LENGTH);
 const TOKEN_ID = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_ID_LENGTH}}$`);
 
