@@ -8,7 +8,7 @@ const READS = new Set(['GET', 'HEAD']);
  * Redis writes its replies before it next waits for input. Each write to a client that is waiting
  * for it wakes the client up, and on this VM a wake-up is the dearest part of a write: written one by
  * one, a users list's answer cost about 50 µs in `writev`, written together about 5 µs (CPU profiles
- * under the same load; see the README's Performance section). An answer waits at most for the rest
+ * under the same load; see docs/performance-history.md). An answer waits at most for the rest
  * of its turn. Sends are answered when their group commit lands, all at once already, so other
  * methods are written at once; so are streams (the documentation's files), which must not wait
  * without a listener for their errors.
