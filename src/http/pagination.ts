@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { invalidHost, invalidPage } from '../errors.js';
+import { isValidHost } from './host.js';
 
 /** DRF's PageNumberPagination: `?page=` (a number or `last`) and `?page_size=` (capped). */
 export interface PageRequest {
@@ -56,16 +57,22 @@ export function pageWindow(request: PageRequest, count: number): PageWindow {
 
 /** The absolute URL this request was made to, as the client addressed it. */
 export function requestUrl(req: FastifyRequest): URL {
-  return parsedUrl(req.url, `${req.protocol}://${req.host}`);
+  return parsedUrl(req.url, baseOf(req));
 }
 
-/** The URL of `target` on `base`, whose host is the client's Host header: one that cannot be parsed is a 400. */
+/** The URL of `target` on `base`, whose host is the client's Host header: one that is not a host is a 400. */
 function parsedUrl(target: string, base: string): URL {
   try {
     return new URL(target, base);
   } catch {
     throw invalidHost();
   }
+}
+
+/** The scheme and Host a link is made of; 400 for a Host that is more than a host and port. */
+function baseOf(req: FastifyRequest): string {
+  if (!isValidHost(req.host)) throw invalidHost();
+  return `${req.protocol}://${req.host}`;
 }
 
 /** The DRF envelope, with `next` and `previous` as absolute links built from this request. */
@@ -114,7 +121,7 @@ function originOf(req: FastifyRequest): string {
   const base = `${req.protocol}://${req.host}`;
   let origin = origins.get(base);
   if (origin === undefined) {
-    origin = parsedUrl('/', base).origin;
+    origin = parsedUrl('/', baseOf(req)).origin;
     // Host is the client's to choose: a client sending many keeps the service from keeping any.
     if (origins.size >= MAX_ORIGINS) origins.clear();
     origins.set(base, origin);

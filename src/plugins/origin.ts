@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { isValidHost } from '../http/host.js';
 
 /**
  * Whether an `Origin` header names the site the request was sent to (same host and port), or one of
@@ -8,9 +9,10 @@ export function isSameOrTrustedOrigin(origin: string, req: FastifyRequest, trust
   if (trusted.has(origin)) return true;
   // Fastify's host: the proxy's X-Forwarded-Host when the proxy is trusted (TRUST_PROXY), else Host.
   const host = req.host;
+  if (!isValidHost(host)) return false;
   try {
     // Both sides through URL, so that a default port written out ("Host: localhost:80") equals none.
-    return host !== '' && new URL(origin).host === new URL(`${req.protocol}://${host}`).host;
+    return new URL(origin).host === new URL(`${req.protocol}://${host}`).host;
   } catch {
     return false;
   }

@@ -240,6 +240,18 @@ describeEachDatabase('Origin checking', (kind) => {
     assert.match(res.json().detail, ORIGIN_FAILED);
   });
 
+  test('a Host that is more than a host is no match for an Origin of its first part', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    await register(app, 'bob');
+    for (const host of ['evil.example/chat', 'evil.example?x', 'evil.example#x', 'user@evil.example']) {
+      const origin = `http://${new URL(`http://${host}`).host}`;
+      const res = await alice.post('/messages/', hello, { host, origin });
+      assert.equal(res.statusCode, 403, host);
+      assert.match(res.json().detail, ORIGIN_FAILED, host);
+    }
+  });
+
   test('the same port-less host as Origin is accepted', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');

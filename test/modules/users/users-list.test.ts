@@ -231,6 +231,16 @@ describeEachDatabase('GET /users-list/', (kind) => {
     assert.equal(res.json().previous, `${BASE}?page_size=5&search=USER`);
   });
 
+  test('a host with an underscore, an IPv4 or an IPv6 address is a host', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const caller = await signUp(app, 'mallory');
+    await registerNumbered(app, 12);
+    for (const host of ['chat_service:8000', '10.0.0.7', '[::1]:8000']) {
+      const res = await caller.get('/users-list/', { host });
+      assert.equal(res.json().next, `http://${host}/users-list/?page=2`, host);
+    }
+  });
+
   test('the links name the host the request came to', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const caller = await signUp(app, 'mallory');
@@ -243,7 +253,7 @@ describeEachDatabase('GET /users-list/', (kind) => {
     const { app } = await buildTestApp(t, kind);
     const caller = await signUp(app, 'mallory');
     await registerNumbered(app, 12);
-    for (const host of ['a b', 'h:99999', '[::1']) {
+    for (const host of ['a b', 'h:99999', '[::1', 'x/y@z', 'evil.example@chat.example.com', 'h?x', 'x#y', 'x\\y']) {
       const res = await caller.get('/users-list/', { host });
       assert.equal(res.statusCode, 400, host);
       assert.deepEqual(res.json(), { detail: 'Invalid Host header.' }, host);
