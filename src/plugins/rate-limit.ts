@@ -67,7 +67,8 @@ type Hook = (req: FastifyRequest, reply: FastifyReply, payload?: unknown) => Pro
  * address when not; WebSocket handshakes are not. A route's `config.throttle` adds its own limit:
  * - `login`: failed logins (`login-throttle.ts`), checked before the password is, so that a throttled
  *   guess teaches nothing; an attempt is counted when made and refunded unless it ends in 401, so that
- *   concurrent guesses cannot slip past the count;
+ *   concurrent guesses cannot slip past the count; a login that succeeds also forgets the account's
+ *   earlier failures from its address;
  * - `registration`: registration attempts per client address;
  * - `send`: messages sent per user.
  */
@@ -120,7 +121,9 @@ export async function registerRateLimits(app: FastifyInstance, config: Config): 
   };
   const refundUnlessFailed: Hook = async (req, reply, payload) => {
     const keys = loginAttempts.get(req);
-    if (keys !== undefined && reply.statusCode !== 401) await store.refund(keys);
+    if (keys === undefined || reply.statusCode === 401) return payload;
+    await store.refund(keys);
+    if (reply.statusCode < 300) await store.clear(keys.slice(0, 1));
     return payload;
   };
 

@@ -17,6 +17,8 @@ export interface CounterStore {
   consume(windows: readonly RateWindow[]): Promise<number>;
   /** Takes back one event that `consume` counted under each key, if its window is still open. */
   refund(keys: readonly string[]): Promise<void>;
+  /** Forgets every event counted under each key: its window closes now. */
+  clear(keys: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,10 @@ export function createMemoryCounterStore(now: () => number = Date.now): CounterS
         counter.count -= 1;
         if (counter.count <= 0) counters.delete(key);
       }
+    },
+
+    async clear(keys) {
+      for (const key of keys) counters.delete(key);
     },
 
     async close() {

@@ -98,6 +98,15 @@ export async function openRedisCounterStore(url: string, keyPrefix: string, log:
       }
     },
 
+    async clear(keys) {
+      try {
+        await redis.del(...keys.map((key) => keyPrefix + key));
+        reportUp();
+      } catch (error) {
+        reportDown(error);
+      }
+    },
+
     async close() {
       redis.disconnect();
     },

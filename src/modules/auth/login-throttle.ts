@@ -14,7 +14,10 @@ export const LOGIN_FAILURES_PER_ADDRESS = 50;
 
 /**
  * The windows a login attempt (`POST /login/`, `POST /tokens/`) is counted in, all `windowMs` long. Only
- * failures are meant to stay counted: the caller refunds an attempt that succeeded.
+ * failures are meant to stay counted: the caller refunds an attempt that succeeded, and a success also
+ * clears the first window, the account's from that address, so that earlier typos are forgotten. Only
+ * that one: the others would let someone who knows one password clear the guesses made at other
+ * accounts from their address, or made at this account from elsewhere.
  *
  * The account is the identifier as typed, normalized as the lookup does, and never looked up: an unknown
  * name is counted exactly as a known one, so the limits tell nothing about who exists. A username and
