@@ -33,6 +33,7 @@ import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { authPlugin } from './plugins/auth.js';
 import { installBodyParsers } from './plugins/body-parsers.js';
+import { answerClientError } from './plugins/client-errors.js';
 import { answerFrameworkError, installErrorHandler } from './plugins/error-handler.js';
 import { createMetrics, metricsPlugin } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -72,6 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     routerOptions: { maxParamLength: 300, querystringParser: parseQuerystring },
     trustProxy: config.trustProxy,
     frameworkErrors: withSecurityHeaders(answerFrameworkError),
+    clientErrorHandler: answerClientError,
     // Requests arriving while the server shuts down are answered by the shutdown plugin, in our words.
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -12,7 +12,7 @@ export const DOCS_CSP = "default-src 'self'; base-uri 'self'; object-src 'none';
   + "script-src-attr 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
   + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'";
 
-const HEADERS: Readonly<Record<string, string>> = {
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
@@ -26,7 +26,7 @@ const HEADERS: Readonly<Record<string, string>> = {
  */
 export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', (_req, reply, payload, done) => {
-    reply.headers(HEADERS);
+    reply.headers(SECURITY_HEADERS);
     done(null, payload);
   });
 }
@@ -36,7 +36,7 @@ type FrameworkErrorHandler = (error: FastifyError, req: FastifyRequest, reply: F
 /** Fastify answers `frameworkErrors` (a URL it cannot route) outside every hook, so they get the headers here. */
 export function withSecurityHeaders(handler: FrameworkErrorHandler): FrameworkErrorHandler {
   return (error, req, reply) => {
-    reply.headers(HEADERS);
+    reply.headers(SECURITY_HEADERS);
     handler(error, req, reply);
   };
 }
