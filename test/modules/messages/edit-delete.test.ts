@@ -92,6 +92,25 @@ describeEachDatabase('editing a message', (kind) => {
     }
   });
 
+  test('whose message it is, is checked before the body, as DRF does: 404 and 403 whatever the body', async (t) => {
+    const app = await buildTestApp(t, kind);
+    const alice = await signUp(app.app, 'alice');
+    const bob = await signUp(app.app, 'bob');
+    const carol = await signUp(app.app, 'carol');
+    const sent = await send(alice, 'bob', 'original');
+    for (const body of [{ content: '' }, { content: true }, {}, { content: ['x'] }]) {
+      const label = JSON.stringify(body);
+      assert.equal((await carol.patch(`/messages/${sent.id}/`, body)).statusCode, 404, label);
+      assert.equal((await alice.patch(`/messages/${sent.id + 1}/`, body)).statusCode, 404, label);
+      assert.equal((await alice.patch('/messages/abc/', body)).statusCode, 404, label);
+      const byRecipient = await bob.patch(`/messages/${sent.id}/`, body);
+      assert.equal(byRecipient.statusCode, 403, label);
+      assert.deepEqual(byRecipient.json(), NOT_PERMITTED, label);
+      assert.equal((await alice.patch(`/messages/${sent.id}/`, body)).statusCode, 400, label);
+    }
+    assert.equal((await storedContent(app, sent.id)).content, 'original');
+  });
+
   test('an edit is validated like a sent message', async (t) => {
     const app = await buildTestApp(t, kind);
     const alice = await signUp(app.app, 'alice');
