@@ -4,7 +4,7 @@ import { requestUrl } from '../../http/pagination.js';
 import { presentMessage } from '../messages/message.js';
 import type { InboxEntry } from './conversations.repository.js';
 import {
-  INBOX_DEFAULT_LIMIT, InboxPageSchema, InboxQuery, MarkReadBody, PeerParams, ReadStateSchema,
+  INBOX_DEFAULT_LIMIT, INBOX_MAX_LIMIT, InboxPageSchema, InboxQuery, MarkReadBody, PeerParams, ReadStateSchema,
 } from './conversations.schemas.js';
 import type { ConversationsService } from './conversations.service.js';
 
@@ -29,7 +29,7 @@ export const conversationsRoutes: FastifyPluginAsyncTypebox<{ conversations: Con
     },
     onRequest: app.requireUser,
   }, async (req) => {
-    const limit = req.query.limit ?? INBOX_DEFAULT_LIMIT;
+    const limit = Math.min(req.query.limit ?? INBOX_DEFAULT_LIMIT, INBOX_MAX_LIMIT);
     const page = await opts.conversations.inbox(req.user!, req.query.before ?? null, limit);
     let next: string | null = null;
     if (page.nextBefore !== null) {

@@ -11,7 +11,8 @@ export const InboxQuery = Type.Object({
     minimum: 1, maximum: Number.MAX_SAFE_INTEGER,
     description: 'Cursor: conversations whose last message is older than this message id (take it from `next`).',
   })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: INBOX_MAX_LIMIT, description: `At most this many (default ${INBOX_DEFAULT_LIMIT}).` })),
+  // Capped rather than refused above the maximum, as DRF caps a page size.
+  limit: Type.Optional(Type.Integer({ minimum: 1, description: `At most this many (default ${INBOX_DEFAULT_LIMIT}; above ${INBOX_MAX_LIMIT} counts as ${INBOX_MAX_LIMIT}).` })),
 });
 
 export const InboxEntrySchema = Type.Object({

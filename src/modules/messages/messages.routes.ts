@@ -5,7 +5,7 @@ import { authErrorResponses, Detail, FieldErrors, PageQuery } from '../../http/c
 import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
 import { presentMessage } from './message.js';
 import {
-  ConversationPage, ConversationQuery, EditMessageBody, HISTORY_DEFAULT_LIMIT, MessageIdParams, MessageSchema,
+  ConversationPage, ConversationQuery, EditMessageBody, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MessageIdParams, MessageSchema,
   MessagesPage, RecipientParams, SendMessageBody, SendMessageHeaders,
 } from './messages.schemas.js';
 import type { MessagesService } from './messages.service.js';
@@ -152,7 +152,8 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
     if (cursors > 1) throw new ApiError(400, { detail: 'Use only one of before, after and around.' });
     if (cursors === 1) {
       const cursor = before !== undefined ? { before } : after !== undefined ? { after } : { around: around! };
-      const slice = await opts.messages.history(req.user!, req.params.recipient, cursor, req.query.limit ?? HISTORY_DEFAULT_LIMIT);
+      const limit = Math.min(req.query.limit ?? HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT);
+      const slice = await opts.messages.history(req.user!, req.params.recipient, cursor, limit);
       return { ...slice, results: slice.results.map(presentMessage) };
     }
     const page = await opts.messages.conversationPage(req.user!, req.params.recipient, readPageRequest(req.query));

@@ -75,7 +75,8 @@ export const ConversationQuery = Type.Object({
   before: Type.Optional({ ...MessageId, description: 'Keyset form: messages older than this id, newest first.' }),
   after: Type.Optional({ ...MessageId, description: 'Keyset form: messages newer than this id, oldest first.' }),
   around: Type.Optional({ ...MessageId, description: 'Keyset form: this message with the ones just before and after it, oldest first.' }),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: HISTORY_MAX_LIMIT, description: `Keyset form: at most this many messages (default ${HISTORY_DEFAULT_LIMIT}).` })),
+  // Capped rather than refused above the maximum, as DRF caps a page size.
+  limit: Type.Optional(Type.Integer({ minimum: 1, description: `Keyset form: at most this many messages (default ${HISTORY_DEFAULT_LIMIT}; above ${HISTORY_MAX_LIMIT} counts as ${HISTORY_MAX_LIMIT}).` })),
 });
 
 export const HistorySlice = Type.Object({

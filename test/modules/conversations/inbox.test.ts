@@ -158,12 +158,26 @@ describeEachDatabase('the inbox', (kind) => {
     assert.deepEqual(seen, ['carol', 'alice', 'erin', 'dave', 'bob']);
   });
 
-  test('a limit outside 1 to 100 or a cursor that is not a number is refused', async (t) => {
+  test('a limit above 100 counts as 100', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    for (let i = 0; i < 101; i += 1) {
+      await register(app, `peer${i}`);
+      assert.equal((await alice.post('/messages/', { recipient: `peer${i}`, content: 'hi' })).statusCode, 201);
+    }
+    for (const limit of [101, 1000]) {
+      const res = await alice.get(`/conversations/?limit=${limit}`);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().results.length, 100, `limit=${limit}`);
+      assert.notEqual(res.json().next, null);
+    }
+  });
+
+  test('a limit below 1 or a cursor that is not a number is refused', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');
     const refusals: [string, object][] = [
       ['limit=0', { limit: ['Ensure this value is greater than or equal to 1.'] }],
-      ['limit=101', { limit: ['Ensure this value is less than or equal to 100.'] }],
       ['before=abc', { before: ['A valid integer is required.'] }],
     ];
     for (const [query, errors] of refusals) {

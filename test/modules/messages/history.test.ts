@@ -143,23 +143,25 @@ describeEachDatabase('conversation history by message id', (kind) => {
     assert.deepEqual(await slice(alice, `around=${sent[0].id}&limit=1`), { results: [sent[0]], has_older: false, has_newer: true });
   });
 
-  test('the limit defaults to 50 and may be 100', async (t) => {
+  test('the limit defaults to 50, may be 100, and above that counts as 100', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const { alice, sent } = await history(app, 101);
     const byDefault = await slice(alice, `before=${sent[100].id + 1}`);
     assert.deepEqual(ids(byDefault.results), ids(sent.slice(51).reverse()));
     assert.equal(byDefault.has_older, true);
-    const most = await slice(alice, `before=${sent[100].id + 1}&limit=100`);
-    assert.deepEqual(ids(most.results), ids(sent.slice(1).reverse()));
-    assert.equal(most.has_older, true);
+    for (const limit of [100, 101, 1000, 10 ** 20]) {
+      const most = await slice(alice, `before=${sent[100].id + 1}&limit=${limit}`);
+      assert.deepEqual(ids(most.results), ids(sent.slice(1).reverse()), `limit=${limit}`);
+      assert.equal(most.has_older, true);
+    }
   });
 
-  test('a limit of 0 or above 100 is refused', async (t) => {
+  test('a limit of 0 or less is refused', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const { alice, sent } = await history(app, 2);
     const refusals: [number, string][] = [
       [0, 'Ensure this value is greater than or equal to 1.'],
-      [101, 'Ensure this value is less than or equal to 100.'],
+      [-5, 'Ensure this value is greater than or equal to 1.'],
     ];
     for (const [limit, message] of refusals) {
       const res = await alice.get(`/list-messages/bob/?before=${sent[1].id}&limit=${limit}`);
