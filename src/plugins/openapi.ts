@@ -70,20 +70,28 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
 
   for (const routePrefix of ['/api/docs', '/docs']) {
     // Each copy of the UI in its own scope: the plugin decorates the instance it is registered on.
-    await app.register(async (scope) => scope.register(swaggerUi, {
-      routePrefix,
-      staticCSP: DOCS_CSP,
-      uiConfig: {
-        deepLinking: true,
-        withCredentials: true,
-        // Runs in the browser: send the csrftoken cookie back as X-CSRFToken, as Django's own pages do.
-        requestInterceptor: function addCsrfHeader(request: { headers: Record<string, string> }) {
-          const cookie = (globalThis as unknown as { document: { cookie: string } }).document.cookie;
-          const match = cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-          if (match) request.headers['X-CSRFToken'] = decodeURIComponent(match[1]);
-          return request;
-        },
-      } as Record<string, unknown>,
-    }));
+    await app.register(async (scope) => {
+      // As every other path without its trailing slash: a 301 to it. The plugin would serve the page at both.
+      scope.addHook('onRequest', async (req, reply) => {
+        const queryAt = req.url.indexOf('?');
+        if ((queryAt < 0 ? req.url : req.url.slice(0, queryAt)) !== routePrefix) return;
+        return reply.redirect(`${routePrefix}/${queryAt < 0 ? '' : req.url.slice(queryAt)}`, 301);
+      });
+      await scope.register(swaggerUi, {
+        routePrefix,
+        staticCSP: DOCS_CSP,
+        uiConfig: {
+          deepLinking: true,
+          withCredentials: true,
+          // Runs in the browser: send the csrftoken cookie back as X-CSRFToken, as Django's own pages do.
+          requestInterceptor: function addCsrfHeader(request: { headers: Record<string, string> }) {
+            const cookie = (globalThis as unknown as { document: { cookie: string } }).document.cookie;
+            const match = cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+            if (match) request.headers['X-CSRFToken'] = decodeURIComponent(match[1]);
+            return request;
+          },
+        } as Record<string, unknown>,
+      });
+    });
   }
 }

@@ -147,6 +147,9 @@ describeEachDatabase('paths and methods', (kind) => {
       ['/messages/5', '/messages/5/'],
       ['/logout', '/logout/'],
       ['/api/schema', '/api/schema/'],
+      ['/api/docs', '/api/docs/'],
+      ['/docs', '/docs/'],
+      ['/docs?url=x', '/docs/?url=x'],
     ];
     for (const [from, to] of cases) {
       const res = await app.inject({ method: 'GET', url: from });
