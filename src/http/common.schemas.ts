@@ -1,5 +1,8 @@
 import { Type } from 'typebox';
 
+/** DRF's ProhibitNullCharactersValidator, which every CharField has: spread into a string schema. */
+export const NO_NUL = { pattern: '^[^\\u0000]*$', 'x-error': 'Null characters are not allowed.' } as const;
+
 /** `{"detail": "..."}`: every error that is not about a particular field. */
 export const Detail = Type.Object({ detail: Type.String() }, {
   title: 'Detail',

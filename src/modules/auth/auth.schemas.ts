@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { NO_NUL } from '../../http/common.schemas.js';
 import { INVALID_USERNAME, USERNAME_MAX_LENGTH, USERNAME_PATTERN } from '../users/user.js';
 import { UserSchema } from '../users/users.schemas.js';
 
@@ -16,12 +17,12 @@ export const Email = Type.String({ minLength: 1, format: 'email', maxLength: 254
 export const RegisterBody = Type.Object({
   username: Username,
   email: Email,
-  password: Type.String({ minLength: 1, description: '8 to 256 characters, not entirely numeric, not the username or email.', examples: ['correct horse battery staple'] }),
+  password: Type.String({ minLength: 1, ...NO_NUL, description: '8 to 256 characters, not entirely numeric, not the username or email.', examples: ['correct horse battery staple'] }),
 }, { title: 'Registration' });
 
 export const LoginBody = Type.Object({
-  username: Type.String({ minLength: 1, maxLength: 254, description: 'The username or the email address.', examples: ['alice'] }),
-  password: Type.String({ minLength: 1, examples: ['correct horse battery staple'] }),
+  username: Type.String({ minLength: 1, maxLength: 254, ...NO_NUL, description: 'The username or the email address.', examples: ['alice'] }),
+  password: Type.String({ minLength: 1, ...NO_NUL, examples: ['correct horse battery staple'] }),
 }, { title: 'Credentials' });
 
 export const LoginResponse = Type.Object({

@@ -1,10 +1,7 @@
 import { Type } from 'typebox';
-import { NullableString, PageOf } from '../../http/common.schemas.js';
+import { NO_NUL, NullableString, PageOf } from '../../http/common.schemas.js';
 
 export const MESSAGE_MAX_LENGTH = 10_000;
-
-/** DRF's ProhibitNullCharactersValidator, which every CharField has. */
-const NO_NUL = { pattern: '^[^\\u0000]*$', 'x-error': 'Null characters are not allowed.' } as const;
 
 export const MessageSchema = Type.Object({
   id: Type.Integer(),

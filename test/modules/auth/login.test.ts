@@ -318,12 +318,17 @@ describeEachDatabase('/logout/', (kind) => {
     assert.equal((await laptop.get('/users-list/')).statusCode, 200);
   });
 
-  test('a username with a NUL character is an unknown user, not an error', async (t) => {
+  test('a username or password holding a NUL is refused as DRF\'s CharField refuses it, and sets no session', async (t) => {
     const { app } = await buildTestApp(t, kind);
     await register(app, 'alice');
-    const res = await new TestClient(app).post('/login/', { username: 'alice\u0000', password: passwordFor('alice') });
-    assert.equal(res.statusCode, 401);
-    assert.deepEqual(res.json(), { detail: 'Invalid username or password.' });
+    const client = new TestClient(app);
+    const byName = await client.post('/login/', { username: 'alice\u0000', password: passwordFor('alice') });
+    assert.equal(byName.statusCode, 400);
+    assert.deepEqual(byName.json(), { username: ['Null characters are not allowed.'] });
+    const byPassword = await client.post('/login/', { username: 'alice', password: `${passwordFor('alice')}\u0000` });
+    assert.equal(byPassword.statusCode, 400);
+    assert.deepEqual(byPassword.json(), { password: ['Null characters are not allowed.'] });
+    assert.equal(byPassword.headers['set-cookie'], undefined);
   });
 });
 

@@ -51,6 +51,14 @@ describeEachDatabase('POST /register/', (kind) => {
     assert.deepEqual(res.json(), { username: ['A user with that username already exists.'] });
   });
 
+  test('a password holding a NUL is refused as DRF\'s CharField refuses it', async (t) => {
+    const { app, testDatabase } = await buildTestApp(t, kind);
+    const res = await postRegistration(app, { username: 'alice', email: 'alice@example.com', password: `${PASSWORD}\u0000` });
+    assert.equal(res.statusCode, 400);
+    assert.deepEqual(res.json(), { password: ['Null characters are not allowed.'] });
+    assert.equal((await testDatabase.database.db.selectFrom('users').select('id').execute()).length, 0);
+  });
+
   test('a username differing only in case is taken', async (t) => {
     const { app } = await buildTestApp(t, kind);
     await register(app, 'alice');
