@@ -32,9 +32,15 @@ const blank = () => fieldError('content', 'This field may not be blank.');
  * and could not be stored as sent (UTF-8 has no form for it).
  */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+/**
+ * Nothing but white space as Python's `str.strip` sees it, which DRF's CharField uses: JavaScript's
+ * white space less U+FEFF, plus the separators U+001C to U+001F and U+0085.
+ */
+// eslint-disable-next-line no-control-regex -- the separators U+001C to U+001F are the point
+const PYTHON_BLANK = /^[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
 function assertValidContent(content: string): void {
-  if (content.trim() === '') throw blank();
+  if (PYTHON_BLANK.test(content)) throw blank();
   // With the u flag a well-formed pair is one code point outside this range: only a lone half matches.
   const lone = LONE_SURROGATE.exec(content);
   if (lone === null) return;

@@ -108,11 +108,20 @@ describeEachDatabase('sending a message', (kind) => {
     const { app } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');
     await register(app, 'bob');
-    for (const content of [' ', '   ', '\t\n\r ', '\u00a0\u2003\u3000']) {
+    for (const content of [' ', '   ', '\t\n\r ', '\u00a0\u2003\u3000', '\x1c\x1f', '\u0085 ']) {
       const res = await alice.post('/messages/', { recipient: 'bob', content });
       assert.equal(res.statusCode, 400, JSON.stringify(content));
       assert.deepEqual(res.json(), { content: ['This field may not be blank.'] });
     }
+  });
+
+  test('white space is what Python strips: a lone U+FEFF is content', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    await register(app, 'bob');
+    const res = await alice.post('/messages/', { recipient: 'bob', content: '\ufeff' });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().content, '\ufeff');
   });
 
   test('content of exactly 10,000 characters is accepted and stored whole', async (t) => {
