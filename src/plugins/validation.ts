@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import type { FieldErrors } from '../errors.js';
+import { isValidEmail } from '../modules/users/email-address.js';
 
 /**
  * Request validation with two Ajv instances: bodies are checked as sent, but for the conversions DRF
@@ -16,8 +17,9 @@ export function installValidation(app: FastifyInstance): void {
     verbose: true,
     keywords: ['x-error', 'example'],
   };
-  const bodyAjv = addFormats.default(new Ajv({ ...shared, coerceTypes: false }), ['email', 'uuid']);
-  const textAjv = addFormats.default(new Ajv({ ...shared, coerceTypes: 'array' }), ['email', 'uuid']);
+  // Email addresses by Django's rules, which take a domain in Unicode (IDNA) where ajv-formats' do not.
+  const bodyAjv = addFormats.default(new Ajv({ ...shared, coerceTypes: false }), ['uuid']).addFormat('email', isValidEmail);
+  const textAjv = addFormats.default(new Ajv({ ...shared, coerceTypes: 'array' }), ['uuid']).addFormat('email', isValidEmail);
   app.setValidatorCompiler(({ schema, httpPart }) => httpPart === 'body'
     ? convertingAsDrf(schema as BodySchema, bodyAjv.compile(schema as FastifySchema & object))
     : refusingInfinity(textAjv.compile(schema as FastifySchema & object)));

@@ -184,6 +184,15 @@ describeEachDatabase('POST /register/', (kind) => {
     assert.deepEqual(res.json(), { email: ['Enter a valid email address.'] });
   });
 
+  test('an address whose domain is in Unicode is taken, as Django takes it, and logs in', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const res = await postRegistration(app, { username: 'dave', email: 'dave@例え.jp', password: PASSWORD });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().email, 'dave@例え.jp');
+    const login = await app.inject({ method: 'POST', url: '/login/', payload: { username: 'DAVE@例え.jp', password: PASSWORD } });
+    assert.equal(login.statusCode, 200, login.body);
+  });
+
   test('a username containing @ is refused', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const res = await postRegistration(app, { username: 'alice@home', email: 'alice@example.com', password: PASSWORD });
