@@ -46,6 +46,12 @@ interface Handshake {
 }
 
 const credentialsMissing = () => new ApiError(401, { detail: 'Authentication credentials were not provided.' });
+const protocolMissing = () => new ApiError(400, { detail: `Offer the subprotocol ${WS_PROTOCOL}, which this endpoint speaks.` });
+
+function offeredProtocols(req: FastifyRequest): string[] {
+  const header = req.headers['sec-websocket-protocol'];
+  return header === undefined ? [] : String(header).split(',').map((protocol) => protocol.trim()).filter(Boolean);
+}
 const tooManySockets = (max: number) => `Too many open sockets: at most ${max} per user`;
 
 /**
@@ -101,14 +107,17 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
   async function authenticateHandshake(req: FastifyRequest): Promise<void> {
     const origin = req.headers.origin;
     if (origin !== undefined && !isSameOrTrustedOrigin(origin, req, trusted)) throw originNotTrusted(origin);
-    const handshake = await credentialOf(req);
+    // A client that offers subprotocols must be given one of them, or it fails the connection itself, with
+    // nothing to tell it why (RFC 6455, 4.1): one that offers some, but not ours, is told so here instead.
+    const offered = offeredProtocols(req);
+    if (offered.length > 0 && !offered.includes(WS_PROTOCOL)) throw protocolMissing();
+    const handshake = await credentialOf(req, offered);
     if (atSocketLimit(handshake.user.id)) throw new ApiError(429, { detail: `${tooManySockets(opts.maxSocketsPerUser)}.` });
     handshakes.set(req, handshake);
   }
 
   /** Who the handshake is from: an API token offered as a subprotocol, else the session cookie. */
-  async function credentialOf(req: FastifyRequest): Promise<Handshake> {
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  async function credentialOf(req: FastifyRequest, offered: readonly string[]): Promise<Handshake> {
     const tokenProtocol = offered.find((protocol) => protocol.startsWith(TOKEN_PROTOCOL_PREFIX));
     if (tokenProtocol !== undefined) {
       const key = tokenProtocol.slice(TOKEN_PROTOCOL_PREFIX.length);

@@ -38,6 +38,8 @@ export interface ConnectOptions {
   autoPong?: boolean;
   /** A path other than `/ws/`, e.g. with a query string. */
   path?: string;
+  /** Subprotocols to offer in place of `messaging.v1` (the token's is still added). */
+  protocols?: string[];
   /** false: answer the socket once open, without waiting for its ready event. */
   awaitReady?: boolean;
 }
@@ -65,7 +67,7 @@ export async function listen(app: FastifyInstance): Promise<string> {
 }
 
 function open(t: TestContext, baseUrl: string, options: ConnectOptions): WebSocket {
-  const protocols = [WS_PROTOCOL, ...(options.token === undefined ? [] : [`token.${options.token}`])];
+  const protocols = [...(options.protocols ?? [WS_PROTOCOL]), ...(options.token === undefined ? [] : [`token.${options.token}`])];
   const headers: Record<string, string> = {};
   if (options.as && options.as.cookies.size > 0) {
     headers.cookie = [...options.as.cookies].map(([name, value]) => `${name}=${value}`).join('; ');

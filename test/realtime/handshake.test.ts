@@ -54,6 +54,22 @@ test('a bad token subprotocol is refused with 401, even alongside a live session
   }
 });
 
+test('a handshake offering subprotocols but not messaging.v1 is refused with 400 saying so, a valid token or not', async (t) => {
+  const { app, url } = await start(t);
+  const key = await issueToken(app, 'alice');
+  for (const options of [{ protocols: [], token: key }, { protocols: ['chat.v2'], token: key }, { protocols: ['chat.v2'] }]) {
+    const refusal = await refused(t, url, options);
+    assert.equal(refusal.status, 400, JSON.stringify(options));
+    assert.deepEqual(JSON.parse(refusal.body), { detail: 'Offer the subprotocol messaging.v1, which this endpoint speaks.' });
+  }
+});
+
+test('a browser offering no subprotocol at all is let in with its session', async (t) => {
+  const { url, alice } = await start(t);
+  const socket = await connect(t, url, { as: alice, protocols: [] });
+  assert.equal(socket.protocol, '');
+});
+
 test('a session cookie opens a socket speaking messaging.v1', async (t) => {
   const { url, alice } = await start(t);
   const socket = await connect(t, url, { as: alice });
