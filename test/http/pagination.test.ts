@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { FastifyRequest } from 'fastify';
+import { isValidHost } from '../../src/http/host.js';
 import { pageEnvelope } from '../../src/http/pagination.js';
 
-/** The links as the WHATWG URL parser makes them from the whole request URL. */
+/** The links as the WHATWG URL parser makes them from the whole request URL, of a Host that is a host. */
 function linksByUrlParser(req: Pick<FastifyRequest, 'url' | 'protocol' | 'host'>, number: number, pages: number) {
+  if (!isValidHost(req.host)) throw new Error(`not a host: ${req.host}`);
   const url = new URL(req.url, `${req.protocol}://${req.host}`);
   const link = (to: number) => {
     const params = new URLSearchParams(url.search);
