@@ -3,14 +3,12 @@ import type { Database } from './database.js';
 import * as initial from './migrations/0001_initial.js';
 import * as inboxBlocksTokens from './migrations/0002_inbox_blocks_tokens.js';
 import * as activeUserCount from './migrations/0003_active_user_count.js';
-import * as usernameKeyFinalSigma from './migrations/0004_username_key_final_sigma.js';
 
 /** Every migration in order; each receives the dialect so one file can serve both databases. */
 const MIGRATIONS = {
   '0001_initial': initial,
   '0002_inbox_blocks_tokens': inboxBlocksTokens,
   '0003_active_user_count': activeUserCount,
-  '0004_username_key_final_sigma': usernameKeyFinalSigma,
 } as const;
 
 class ListedMigrationProvider implements MigrationProvider {

@@ -10,13 +10,10 @@ const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Usernames compare ignoring case and Unicode compatibility forms, as Django normalizes them. NFKC
- * leaves ASCII as it is, and most names are ASCII: they skip ICU's normalizer. Lower-casing writes a
- * Greek capital sigma at the end of a word as ς and elsewhere as σ, so "ΟΣ" would be "ος" and "οσ" a
- * different name: ς is folded to σ, as Unicode's case folding does.
+ * leaves ASCII as it is, and most names are ASCII: they skip ICU's normalizer.
  */
 export function usernameKey(username: string): string {
-  if (!NON_ASCII.test(username)) return username.toLowerCase();
-  return username.normalize('NFKC').toLowerCase().replaceAll('ς', 'σ');
+  return (NON_ASCII.test(username) ? username.normalize('NFKC') : username).toLowerCase();
 }
 
 export function emailKey(email: string): string {
