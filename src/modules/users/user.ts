@@ -1,3 +1,5 @@
+import { domainToASCII } from 'node:url';
+
 /** A user as the rest of the service sees one: never the password hash. */
 export interface User {
   readonly id: number;
@@ -16,8 +18,18 @@ export function usernameKey(username: string): string {
   return (NON_ASCII.test(username) ? username.normalize('NFKC') : username).toLowerCase();
 }
 
+/**
+ * An email address ignoring case. A domain in Unicode is compared by its IDNA form, which also folds
+ * what lower-casing does not (`ΟΣ` and `οσ`, a full-width dot); an ASCII domain, as every address
+ * stored before Unicode domains were taken, keeps its key.
+ */
 export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
+  const address = email.trim();
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1);
+  if (at < 0 || !NON_ASCII.test(domain)) return address.toLowerCase();
+  const ascii = domainToASCII(domain);
+  return `${address.slice(0, at).toLowerCase()}@${ascii === '' ? domain.toLowerCase() : ascii}`;
 }
 
 /** Usernames never contain '@', so anything with one is an email address. */

@@ -183,6 +183,20 @@ describeEachDatabase('POST /register/', (kind) => {
     assert.equal(login.statusCode, 200, login.body);
   });
 
+  test('a domain in Unicode is one address however it is cased or written', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    assert.equal((await postRegistration(app, { username: 'bob', email: 'bob@ΟΣ-x.gr', password: PASSWORD })).statusCode, 201);
+    for (const [i, email] of ['bob@οσ-x.gr', 'BOB@Οσ-X.GR', 'bob@xn---x-ibcq.gr'].entries()) {
+      const res = await postRegistration(app, { username: `bob${i}`, email, password: PASSWORD });
+      assert.equal(res.statusCode, 400, email);
+      assert.deepEqual(res.json(), { email: ['A user with that email already exists.'] }, email);
+    }
+    assert.equal((await postRegistration(app, { username: 'dave', email: 'dave@例え.jp', password: PASSWORD })).statusCode, 201);
+    assert.equal((await postRegistration(app, { username: 'dave2', email: 'dave@例え．jp', password: PASSWORD })).statusCode, 400);
+    const login = await app.inject({ method: 'POST', url: '/login/', payload: { username: 'bob@οσ-x.gr', password: PASSWORD } });
+    assert.equal(login.statusCode, 200, login.body);
+  });
+
   test('a username containing @ is refused', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const res = await postRegistration(app, { username: 'alice@home', email: 'alice@example.com', password: PASSWORD });
