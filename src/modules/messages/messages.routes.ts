@@ -100,8 +100,12 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       },
     },
     onRequest: app.requireUser,
-    // As DRF's update: the message is found and the caller's right to it checked (404, 403) before the body is read.
-    preValidation: async (req) => opts.messages.assertEditable(req.user!, messageId(req.params.id)),
+    // As DRF's update: the message is found and the caller's right to it checked (404, 403) before the body
+    // is parsed (415, malformed JSON) or validated.
+    preParsing: async (req, _reply, payload) => {
+      await opts.messages.assertEditable(req.user!, messageId(req.params.id));
+      return payload;
+    },
   }, async (req) => presentMessage(await opts.messages.edit(req.user!, messageId(req.params.id), req.body.content)));
 
   app.delete('/messages/:id/', {

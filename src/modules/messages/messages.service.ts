@@ -86,13 +86,16 @@ export function createMessagesService(deps: {
 
     get,
 
-    /** Changes the text of a message; only its sender may, and not once it is deleted. */
-    /** 404 unless the caller sent or received message `id`, 403 unless they sent it: whether they may edit it at all. */
+    /**
+     * 404 unless the caller sent or received message `id`, 403 unless they sent it: whether they may edit
+     * it at all, asked before the body of the edit is read. `edit` asks again, where it writes.
+     */
     async assertEditable(caller: User, id: number): Promise<void> {
       const message = await get(caller, id);
       if (message.sender_id !== caller.id) throw notYourMessage();
     },
 
+    /** Changes the text of a message; only its sender may, and not once it is deleted. */
     async edit(caller: User, id: number, content: string): Promise<MessageRecord> {
       assertValidContent(content);
       const message = await get(caller, id);

@@ -111,6 +111,27 @@ describeEachDatabase('editing a message', (kind) => {
     assert.equal((await storedContent(app, sent.id)).content, 'original');
   });
 
+  test('whose message it is, is checked before the body is parsed: 404 and 403 for a malformed or unsupported body', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    const bob = await signUp(app, 'bob');
+    const carol = await signUp(app, 'carol');
+    const sent = await send(alice, 'bob', 'original');
+    const bodies = [
+      { payload: '{bad', 'content-type': 'application/json' },
+      { payload: '<content>x</content>', 'content-type': 'text/xml' },
+      { payload: `${'['.repeat(40)}${']'.repeat(40)}`, 'content-type': 'application/json' },
+    ];
+    for (const { payload, 'content-type': contentType } of bodies) {
+      const patch = (client: TestClient, id: number) => client.request('PATCH', `/messages/${id}/`, payload,
+        { 'content-type': contentType });
+      assert.equal((await patch(carol, sent.id)).statusCode, 404, payload);
+      assert.equal((await patch(alice, sent.id + 1)).statusCode, 404, payload);
+      assert.equal((await patch(bob, sent.id)).statusCode, 403, payload);
+      assert.ok([400, 415].includes((await patch(alice, sent.id)).statusCode), payload);
+    }
+  });
+
   test('an edit is validated like a sent message', async (t) => {
     const app = await buildTestApp(t, kind);
     const alice = await signUp(app.app, 'alice');
