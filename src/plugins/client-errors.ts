@@ -23,7 +23,10 @@ export function answerClientError(this: { log: FastifyBaseLogger }, error: Error
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, detail } = (error.code !== undefined && ANSWERS[error.code]) || MALFORMED;
   this.log.debug({ err: error }, 'malformed request refused');
-  if (socket.writable) {
+  // A pipelined request that fails while an answer to an earlier one is being written gets none: its
+  // bytes would land inside that answer. Node's own handler makes the same check.
+  const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !answering?.headersSent) {
     const body = JSON.stringify({ detail });
     socket.write(`HTTP/1.1 ${status}\r\n${SECURITY_HEADER_LINES}content-type: application/json; charset=utf-8\r\n`
       + `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
