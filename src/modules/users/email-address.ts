@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
+import { NON_ASCII } from './user.js';
 
 // Django's EmailValidator, whose rules registration follows (`format: 'email'`). A quoted local part may
 // hold control characters, as RFC 5322's quoted-string does.
@@ -9,7 +10,6 @@ const USER_PART = /^(?:[-!#$%&'*+/=?^_`{}|~0-9A-Z]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9A
 const DOMAIN_PART = /^(?:[A-Z0-9](?:[A-Z0-9-]{0,61}[A-Z0-9])?\.)+[A-Z0-9-]{1,62}[A-Z0-9]$/i;
 const ADDRESS_LITERAL = /^\[([A-F0-9:.]+)\]$/i;
 const MAX_LENGTH = 320;
-const NON_ASCII = /[\u0080-\uffff]/;
 // eslint-disable-next-line no-control-regex
 const ASCII_SPACE_OR_CONTROL = /[\x00-\x20\x7f]/;
 

@@ -8,7 +8,7 @@ export interface User {
 }
 
 // Any UTF-16 code unit beyond ASCII.
-const NON_ASCII = /[\u0080-\uffff]/;
+export const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Usernames compare ignoring case and Unicode compatibility forms, as Django normalizes them. NFKC
