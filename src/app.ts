@@ -80,7 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const database = options.database ?? openDatabase(config.databaseUrl, {
     sqliteExclusive: config.sqliteExclusive,
-    onConnectionLost: (error) => app.log.warn({ err: error }, 'database connection lost'),
+    onConnectionLost: () => app.log.warn('database connection lost'),
   });
   await migrateToLatest(database);
 

@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { type DialectAdapter, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { type DialectAdapter, Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
+import postgres from 'postgres';
 import type { DatabaseSchema } from './schema.js';
+import { DirectPostgres } from './direct-postgres.js';
+import { PostgresJsDialect } from './postgres-js-dialect.js';
 import { DirectSqlite } from './direct-sqlite.js';
 import { TurnSnapshot } from './turn-snapshot.js';
 import { withStatementCache } from './statement-cache.js';
@@ -20,12 +23,13 @@ export interface Database {
 export interface DatabaseOptions {
   /** PostgreSQL only: the schema to work in (tests use one per run). */
   readonly searchPath?: string;
+  /** PostgreSQL only: connections to keep open at most (see postgresPoolSize). */
   readonly poolSize?: number;
   /**
-   * PostgreSQL only: told when a pooled connection breaks while idle (a restarted server, a killed
-   * backend). The pool has dropped it already; the next query opens a new one.
+   * PostgreSQL only: told when a connection of the pool closes other than at `destroy` (a restarted
+   * server, a killed backend). The pool has dropped it already; the next query opens a new one.
    */
-  readonly onConnectionLost?: (error: Error) => void;
+  readonly onConnectionLost?: () => void;
   /**
    * SQLite only: this connection alone opens the file. It takes SQLite's locks once and keeps them,
    * and keeps the WAL index in its own memory rather than in shared memory. No other process or
@@ -38,11 +42,23 @@ export interface DatabaseOptions {
 /** The SQLite file could not be opened for a lock: another process holds it, or has it open when SQLITE_EXCLUSIVE asks for it alone. */
 export class DatabaseInUseError extends Error {}
 
-/** How long a query waits for a PostgreSQL connection (a new one, or a turn in the full pool) before failing. */
-const CONNECT_TIMEOUT_MS = 10_000;
+/** How long a query waits for a new PostgreSQL connection before failing. */
+const CONNECT_TIMEOUT_SECONDS = 10;
 
-// int8 (bigint, COUNT) arrives as a string by default; our ids and epoch-millisecond times fit a double.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+/**
+ * int8 (bigint, COUNT) as a number rather than postgres.js's text: our ids and epoch-millisecond times
+ * fit a double.
+ */
+const BIGINT_AS_NUMBER = { to: 20, from: [20], parse: Number, serialize: String };
+
+/**
+ * The default size of the PostgreSQL pool: twice the machine's cores, and at least four. postgres.js
+ * pipelines statements, so one connection carries the queries of many requests at once; connections
+ * beyond what the database server's cores can run at once only add switching between its backends.
+ */
+export function postgresPoolSize(cores = availableParallelism()): number {
+  return Math.max(4, 2 * cores);
+}
 
 export function openDatabase(url: string, options: DatabaseOptions = {}): Database {
   if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), options.sqliteExclusive ?? false);
@@ -96,19 +112,31 @@ function configureSqlite(connection: SQLite.Database, exclusive: boolean): void 
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  let destroyed = false;
+  const sql = postgres(url, {
+    max: options.poolSize ?? postgresPoolSize(),
+    // Parameters in the URL (`?options=-c ...`, `application_name`) win over these.
+    connection: options.searchPath ? { search_path: options.searchPath } : {},
+    types: { bigint: BIGINT_AS_NUMBER },
+    // Our queries use no array or custom types: no catalog query at each connection.
+    fetch_types: false,
+    connect_timeout: CONNECT_TIMEOUT_SECONDS,
+    // Notices (`... already exists, skipping`) are not errors; postgres.js would print them.
+    onnotice: () => {},
+    onclose: () => {
+      if (!destroyed) options.onConnectionLost?.();
+    },
   });
-  // A connection that breaks emits 'error' on its client, which with no listener would crash the
-  // process. The pool listens on idle clients only and re-emits here; a client checked out between
-  // two queries of a transaction has no listener but this one, and its next query fails instead.
-  pool.on('connect', (client) => client.on('error', () => {}));
-  pool.on('error', (error) => options.onConnectionLost?.(error));
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', destroy: () => db.destroy() };
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresJsDialect(sql) });
+  new DirectPostgres(db, sql);
+  return {
+    db,
+    dialect: 'postgres',
+    async destroy() {
+      destroyed = true;
+      await db.destroy();
+    },
+  };
 }
 
 /**

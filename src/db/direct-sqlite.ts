@@ -1,35 +1,13 @@
-import type { CompiledQuery, QueryResult } from 'kysely';
+import type { CompiledQuery } from 'kysely';
+import { type DirectResult, type DirectRunner, directRunnerOf, type Executor, runDirectly, stopRunningDirectly } from './direct-runner.js';
 import type { StatementCache } from './statement-cache.js';
 import type { TurnSnapshot } from './turn-snapshot.js';
 import type { WalFile } from './wal-file.js';
 
-/** What a statement run directly answers: its rows, or how many rows it changed. */
-export interface DirectResult {
-  readonly rows: unknown[];
-  readonly changes: number;
-}
-
-/** Anything a query is run on: the database, or a transaction of it. */
-interface Executor {
-  readonly isTransaction: boolean;
-  executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
-}
-
-/** The direct runner of each database, and of each transaction let in while it is open. */
-const runners = new WeakMap<Executor, DirectSqlite>();
-
-/** The direct runner `executor` may use, if any. */
-export function directRunnerOf(executor: Executor): DirectSqlite | undefined {
-  return runners.get(executor);
-}
-
-/** Runs `query` with these parameters directly on SQLite when `executor` may (see DirectSqlite), else through Kysely. */
-export async function executeCompiled<R>(executor: Executor, query: CompiledQuery<R>,
-  parameters: readonly unknown[] = query.parameters): Promise<{ rows: R[]; changes: number }> {
-  const direct = runners.get(executor)?.run(executor, query.sql, parameters);
-  if (direct) return direct as { rows: R[]; changes: number };
-  const result = await executor.executeQuery<R>(parameters === query.parameters ? query : { ...query, parameters });
-  return { rows: result.rows, changes: Number(result.numAffectedRows ?? 0) };
+/** The SQLite runner of `executor`, if it may use one now. */
+export function directSqliteOf(executor: Executor): DirectSqlite | undefined {
+  const runner = directRunnerOf(executor);
+  return runner instanceof DirectSqlite ? runner : undefined;
 }
 
 /**
@@ -42,7 +20,7 @@ export async function executeCompiled<R>(executor: Executor, query: CompiledQuer
  * Kysely, which queues it behind the open transaction. The read transaction that the reads of a turn
  * share (see TurnSnapshot) does not count as open here: a statement of the database joins or ends it.
  */
-export class DirectSqlite {
+export class DirectSqlite implements DirectRunner {
   readonly #statements: StatementCache;
   readonly #snapshot: TurnSnapshot;
   readonly #wal: WalFile | null;
@@ -52,7 +30,7 @@ export class DirectSqlite {
     this.#statements = statements;
     this.#snapshot = snapshot;
     this.#wal = wal;
-    runners.set(db, this);
+    runDirectly(db, this);
   }
 
   /** Runs `sql` now and answers its result, or answers undefined when `executor` may not use the connection now. */
@@ -122,11 +100,11 @@ export class DirectSqlite {
 
   /** Lets the statements of `transaction` run directly while `work` runs inside it. */
   async within<T>(transaction: Executor, work: () => Promise<T>): Promise<T> {
-    runners.set(transaction, this);
+    runDirectly(transaction, this);
     try {
       return await work();
     } finally {
-      runners.delete(transaction);
+      stopRunningDirectly(transaction);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { CompiledQuery, Kysely } from 'kysely';
-import { directRunnerOf, executeCompiled } from './direct-sqlite.js';
+import { executeCompiled } from './direct-runner.js';
+import { directSqliteOf } from './direct-sqlite.js';
 import type { DatabaseSchema } from './schema.js';
 
 /**
@@ -9,7 +10,7 @@ import type { DatabaseSchema } from './schema.js';
  * it would wait for that transaction to end, which waits for it.
  */
 export async function commitDurably(db: Kysely<DatabaseSchema>, queries: readonly CompiledQuery[]): Promise<void> {
-  const offTheLoop = directRunnerOf(db)?.commitSyncingOffTheLoop(queries);
+  const offTheLoop = directSqliteOf(db)?.commitSyncingOffTheLoop(queries);
   if (offTheLoop) return offTheLoop;
   await db.transaction().execute(async (trx) => {
     for (const query of queries) await executeCompiled(trx, query);

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import { directRunnerOf, executeCompiled } from './direct-sqlite.js';
+import { executeCompiled } from './direct-runner.js';
+import { directSqliteOf } from './direct-sqlite.js';
 import type { DatabaseSchema } from './schema.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
@@ -90,7 +91,7 @@ export function groupCommit(db: Kysely<DatabaseSchema>, options: GroupCommitOpti
 
   async function commit(batch: Pending[]): Promise<void> {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-    const direct = directRunnerOf(db);
+    const direct = directSqliteOf(db);
     const runUnits = async (trx: Transaction<DatabaseSchema>) => {
       // The savepoints too run directly on SQLite when they may (see DirectSqlite).
       const execute = (query: CompiledQuery) => executeCompiled(trx, query);

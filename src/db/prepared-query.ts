@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
-import { executeCompiled } from './direct-sqlite.js';
+import { executeCompiled } from './direct-runner.js';
+import { prepareOnServer } from './postgres-js-dialect.js';
 import type { DatabaseSchema } from './schema.js';
 
 const ARGUMENT = Symbol('argument');
@@ -41,6 +42,7 @@ export function prepareQuery<Args extends unknown[], Row>(build: (...args: Args)
     if (compiled === undefined) {
       const placeholders = Array.from({ length: build.length }, (_, i): Placeholder => ({ [ARGUMENT]: i }));
       compiled = build(...(placeholders as Args)).compile();
+      prepareOnServer(compiled.sql);
     }
     return compiled;
   }

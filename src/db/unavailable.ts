@@ -9,13 +9,11 @@ const UNAVAILABLE_SQLSTATES = new Set([
 
 const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
-/** What node-postgres throws for a connection that dropped or could not be had in time. */
-const UNAVAILABLE_MESSAGES = [
-  /^Connection terminated/,
-  /^Client has encountered a connection error and is not queryable/,
-  /^Client was closed and is not queryable/,
-  /^timeout exceeded when trying to connect/,
-];
+/**
+ * The codes postgres.js gives a connection that dropped or could not be opened in time. Not its
+ * CONNECTION_ENDED and CONNECTION_DESTROYED: those follow the service's own closing of the pool.
+ */
+const UNAVAILABLE_DRIVER_CODES = new Set(['CONNECTION_CLOSED', 'CONNECT_TIMEOUT']);
 
 /**
  * Whether a database error means the database could not be reached or dropped the connection (a
@@ -23,13 +21,12 @@ const UNAVAILABLE_MESSAGES = [
  * of the code: such a request may succeed when retried.
  */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
-  const e = error as { code?: unknown; message?: unknown; cause?: unknown } | null;
+  const e = error as { code?: unknown; cause?: unknown } | null;
   if (typeof e !== 'object' || e === null) return false;
   if (typeof e.code === 'string') {
     if (UNAVAILABLE_SQLSTATES.has(e.code) || e.code.startsWith('08')) return true;
-    if (UNAVAILABLE_SOCKET_CODES.has(e.code)) return true;
+    if (UNAVAILABLE_SOCKET_CODES.has(e.code) || UNAVAILABLE_DRIVER_CODES.has(e.code)) return true;
     if (e.code.startsWith('SQLITE_BUSY')) return true;
   }
-  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(e.message as string))) return true;
   return depth < 3 && e.cause !== undefined && isDatabaseUnavailable(e.cause, depth + 1);
 }

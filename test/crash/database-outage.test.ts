@@ -47,9 +47,7 @@ test('errors that mean the database is out of reach are told from the others', (
     { code: '57P01', message: 'terminating connection due to administrator command' },
     { code: '57P02' }, { code: '57P03' }, { code: '08006' }, { code: '08001' }, { code: '53300' }, { code: '25006' },
     { code: 'ECONNREFUSED' }, { code: 'ECONNRESET' },
-    new Error('Connection terminated unexpectedly'),
-    new Error('Client has encountered a connection error and is not queryable'),
-    new Error('timeout exceeded when trying to connect'),
+    { code: 'CONNECTION_CLOSED' }, { code: 'CONNECT_TIMEOUT' },
     { code: 'SQLITE_BUSY' }, { code: 'SQLITE_BUSY_SNAPSHOT' },
     new Error('wrapped', { cause: { code: '57P01' } }),
   ];
@@ -57,6 +55,7 @@ test('errors that mean the database is out of reach are told from the others', (
   const others = [
     { code: '23505' }, { code: '42601', message: 'syntax error at or near "x"' }, { code: '22P02' },
     { code: 'SQLITE_CONSTRAINT_UNIQUE' }, { code: 'SQLITE_MISMATCH' }, { code: 'FST_ERR_VALIDATION' },
+    { code: 'CONNECTION_ENDED' }, { code: 'CONNECTION_DESTROYED' },
     new Error('Connection'), null, undefined, 'ECONNREFUSED',
   ];
   for (const error of others) assert.ok(!isDatabaseUnavailable(error), JSON.stringify(error));

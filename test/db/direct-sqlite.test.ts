@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { directRunnerOf } from '../../src/db/direct-sqlite.js';
+import { directSqliteOf } from '../../src/db/direct-sqlite.js';
 import { databaseWithUserQueries } from '../helpers/user-queries.js';
 
 test('a prepared query of the database waits behind an open transaction and never sees its uncommitted rows', async (t) => {
   const { db, insertUser, byName } = await databaseWithUserQueries(t);
-  assert.ok(directRunnerOf(db), 'SQLite databases run prepared queries directly');
+  assert.ok(directSqliteOf(db), 'SQLite databases run prepared queries directly');
   let commit!: () => void;
   const gate = new Promise<void>((resolve) => { commit = resolve; });
   let inserted!: () => void;
@@ -33,7 +33,7 @@ test('a prepared query of the database waits behind an open transaction and neve
 
 test('a transaction let in runs its prepared queries inside itself: it sees its own writes, and they roll back with it', async (t) => {
   const { db, insertUser, byName } = await databaseWithUserQueries(t);
-  const direct = directRunnerOf(db)!;
+  const direct = directSqliteOf(db)!;
   await assert.rejects(db.transaction().execute((trx) => direct.within(trx, async () => {
     await insertUser.first(trx, 'erin');
     assert.equal((await byName.first(trx, 'erin'))?.username, 'erin');
