@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { listenForEndedCredentials } from './db/credential-notices.js';
 import { type Database, openDatabase } from './db/database.js';
 import { groupCommit, transactionPerUnit } from './db/group-commit.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -80,9 +81,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const database = options.database ?? openDatabase(config.databaseUrl, {
     sqliteExclusive: config.sqliteExclusive,
+    poolSize: config.databasePoolSize ?? undefined,
     onConnectionLost: () => app.log.warn('database connection lost'),
   });
   await migrateToLatest(database);
+  const notices = database.postgres && config.sessionCache
+    ? await listenForEndedCredentials(database.postgres, { log: app.log })
+    : null;
+  if (notices) app.addHook('onClose', () => notices.close());
 
   const users = createUsersRepository(database.db);
   const sessions = createSessionsRepository(database.db, database.dialect);
@@ -102,11 +108,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const hub = createHub(bus, { maxBufferedBytes: config.wsMaxBufferedBytes });
   const auth = createAuthService({
     users, sessions, secretKey: config.secretKey, sessionLifetimeSeconds: config.sessionLifetimeSeconds,
-    sessionIdleSeconds: config.sessionIdleSeconds, onSessionEnded: hub.revoke,
+    sessionIdleSeconds: config.sessionIdleSeconds, onSessionEnded: hub.revoke, notices,
   });
   scheduleSessionPurge(app, auth.purgeExpiredSessions);
   const tokens = createTokensService({
     auth, tokens: createTokensRepository(database.db, database.dialect), secretKey: config.secretKey, onTokenRevoked: hub.revoke,
+    notices,
   });
 
   installValidation(app);

@@ -37,6 +37,13 @@ export interface Config {
   readonly groupCommit: boolean;
   /** SQLite: the service alone opens the file and keeps its locks; nothing else may open it meanwhile. */
   readonly sqliteExclusive: boolean;
+  /** PostgreSQL: the most connections the service opens; null for twice the cores (see postgresPoolSize). */
+  readonly databasePoolSize: number | null;
+  /**
+   * PostgreSQL: sessions and API tokens are kept in memory between requests while the database's notices
+   * of ended ones are heard (see CredentialCache). Off: every request reads its credential.
+   */
+  readonly sessionCache: boolean;
   /** How long a graceful shutdown may take (SIGTERM, SIGINT) before the process exits anyway, with code 1. */
   readonly shutdownTimeoutSeconds: number;
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`; unset, it is open. */
@@ -80,6 +87,8 @@ export function loadConfig(env: Env = process.env): Config {
     wsMaxSocketsPerUser: readInteger(env, 'WS_MAX_SOCKETS_PER_USER', 20, 1, 10_000),
     groupCommit: readBoolean(env, 'GROUP_COMMIT', true),
     sqliteExclusive: readBoolean(env, 'SQLITE_EXCLUSIVE', false),
+    databasePoolSize: env.DATABASE_POOL_SIZE?.trim() ? readInteger(env, 'DATABASE_POOL_SIZE', 0, 1, 1000) : null,
+    sessionCache: readOnOff(env, 'SESSION_CACHE', true),
     shutdownTimeoutSeconds: readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 8, 1, 3600),
     metricsToken: readMetricsToken(env.METRICS_TOKEN),
     rateLimits: readOnOff(env, 'RATE_LIMITS', true),

@@ -1,4 +1,5 @@
 import { ConfigError, loadStorageConfig } from '../config.js';
+import { listenForEndedCredentials } from '../db/credential-notices.js';
 import { openDatabase } from '../db/database.js';
 import { type AccountChange, createAccountsService } from '../modules/users/accounts.service.js';
 import { createUsersRepository } from '../modules/users/users.repository.js';
@@ -32,8 +33,12 @@ async function main(args: string[]): Promise<number> {
   const config = loadStorageConfig();
   const database = openDatabase(config.databaseUrl);
   const revocations = config.redisUrl ? createRevocationPublisher(config.redisUrl, config.redisPrefix) : null;
+  // Running instances on PostgreSQL keep sessions in memory: the command ends once each has dropped them.
+  const notices = database.postgres ? await listenForEndedCredentials(database.postgres, { log: { warn: (_, message) => console.error(message) } }) : null;
   try {
-    const accounts = createAccountsService({ users: createUsersRepository(database.db), onCredentialEnded: revocations?.revoke });
+    const accounts = createAccountsService({
+      users: createUsersRepository(database.db), onCredentialEnded: revocations?.revoke, heardEverywhere: notices?.heardEverywhere,
+    });
     const change = command === 'deactivate' ? await accounts.deactivate(identifier) : await accounts.activate(identifier);
     if (!change) {
       console.error(`No user with the username or email "${identifier.trim()}".`);
@@ -54,6 +59,7 @@ async function main(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
+    await notices?.close();
     await revocations?.close();
     await database.destroy();
   }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type DialectAdapter, Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
-import postgres from 'postgres';
+import postgres, { type Options, type Sql } from 'postgres';
 import type { DatabaseSchema } from './schema.js';
 import { DirectPostgres } from './direct-postgres.js';
 import { PostgresJsDialect } from './postgres-js-dialect.js';
@@ -17,7 +17,19 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   readonly db: Kysely<DatabaseSchema>;
   readonly dialect: Dialect;
+  /** PostgreSQL only: the driver itself, for what Kysely does not do (notifications). */
+  readonly postgres?: PostgresAccess;
   destroy(): Promise<void>;
+}
+
+export interface PostgresAccess {
+  /** The pool the database's queries run on. */
+  readonly pool: Sql;
+  /**
+   * A connection of its own (a pool of one) with the database's settings, told of the notifications it
+   * hears and of its closing; its owner ends it.
+   */
+  connectAlone(events: { onnotify(channel: string, payload: string): void; onclose(): void }): Sql;
 }
 
 export interface DatabaseOptions {
@@ -113,8 +125,7 @@ function configureSqlite(connection: SQLite.Database, exclusive: boolean): void 
 
 function openPostgres(url: string, options: DatabaseOptions): Database {
   let destroyed = false;
-  const sql = postgres(url, {
-    max: options.poolSize ?? postgresPoolSize(),
+  const settings = {
     // Parameters in the URL (`?options=-c ...`, `application_name`) win over these.
     connection: options.searchPath ? { search_path: options.searchPath } : {},
     types: { bigint: BIGINT_AS_NUMBER },
@@ -123,6 +134,10 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     connect_timeout: CONNECT_TIMEOUT_SECONDS,
     // Notices (`... already exists, skipping`) are not errors; postgres.js would print them.
     onnotice: () => {},
+  } satisfies Options<{ bigint: typeof BIGINT_AS_NUMBER }>;
+  const sql = postgres(url, {
+    ...settings,
+    max: options.poolSize ?? postgresPoolSize(),
     onclose: () => {
       if (!destroyed) options.onConnectionLost?.();
     },
@@ -132,6 +147,10 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   return {
     db,
     dialect: 'postgres',
+    postgres: {
+      pool: sql as unknown as Sql,
+      connectAlone: ({ onnotify, onclose }) => postgres(url, { ...settings, max: 1, onnotify, onclose }) as unknown as Sql,
+    },
     async destroy() {
       destroyed = true;
       await db.destroy();

@@ -3,12 +3,14 @@ import type { Database } from './database.js';
 import * as initial from './migrations/0001_initial.js';
 import * as inboxBlocksTokens from './migrations/0002_inbox_blocks_tokens.js';
 import * as activeUserCount from './migrations/0003_active_user_count.js';
+import * as credentialNotices from './migrations/0004_credential_notices.js';
 
 /** Every migration in order; each receives the dialect so one file can serve both databases. */
 const MIGRATIONS = {
   '0001_initial': initial,
   '0002_inbox_blocks_tokens': inboxBlocksTokens,
   '0003_active_user_count': activeUserCount,
+  '0004_credential_notices': credentialNotices,
 } as const;
 
 class ListedMigrationProvider implements MigrationProvider {
@@ -23,9 +25,17 @@ class ListedMigrationProvider implements MigrationProvider {
   }
 }
 
-/** Brings the schema to the latest version; throws with the failing migration's error. */
+/**
+ * Brings the schema to the latest version; throws with the failing migration's error. On PostgreSQL a
+ * migration that ran is followed by ANALYZE, so that the planner has statistics for what it changed
+ * rather than waiting for autovacuum to gather them.
+ */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  return applied(await (await migratorOf(database)).migrateToLatest());
+  const names = applied(await (await migratorOf(database)).migrateToLatest());
+  if (names.length > 0 && database.dialect === 'postgres') {
+    await sql`analyze users, sessions, api_tokens, conversations, conversation_members, messages, blocks`.execute(database.db);
+  }
+  return names;
 }
 
 /** Brings the schema up to the named migration, for upgrading a database step by step. */

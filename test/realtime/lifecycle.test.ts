@@ -6,6 +6,7 @@ import { buildTestApp, buildTestInstances } from '../helpers/app.js';
 import { logSink } from '../helpers/log-sink.js';
 import { issueToken, signUp, TestClient } from '../helpers/client.js';
 import { closed, connect, listen, nextEvent, sendFrame } from '../helpers/sockets.js';
+import { instancesHeard } from '../helpers/credential-notices.js';
 
 const SESSION_ENDED = { code: 4001, reason: 'Session ended' };
 
@@ -56,6 +57,7 @@ test('a socket closes with 4001 when its session expires, and not before', async
   const expiresAt = Date.now() + 1500;
   await testDatabase.database.db.updateTable('sessions').set({ expires_at: expiresAt })
     .where('user_id', '=', alice.user.id).execute();
+  await instancesHeard(testDatabase);
   const socket = await connect(t, url, { as: alice });
 
   assert.deepEqual(await closed(socket, 5000), SESSION_ENDED);

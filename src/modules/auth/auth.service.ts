@@ -1,8 +1,10 @@
+import type { CredentialNotices } from '../../db/credential-notices.js';
 import { uniqueViolation } from '../../db/constraint-violation.js';
 import { type FieldErrors, fieldErrors, invalidCredentials } from '../../errors.js';
 import { type User, usernameRuleBroken } from '../users/user.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { accessKeyHasher, newAccessKey } from './access-key.js';
+import { CredentialCache } from './credential-cache.js';
 import { newCsrfSecret } from './csrf-token.js';
 import { argon2Passwords, type Passwords } from './passwords.js';
 import { passwordProblems } from './password-policy.js';
@@ -35,6 +37,11 @@ export function createAuthService(deps: {
   sessionIdleSeconds?: number;
   /** Told of every session that ends, so that what was opened with it (sockets) closes too. */
   onSessionEnded?: (idHash: string) => void;
+  /**
+   * The database's notices of ended sessions, when it sends them: sessions are then kept in memory
+   * between requests, and a logout is answered once every instance has heard of it.
+   */
+  notices?: CredentialNotices | null;
   passwords?: Passwords;
   now?: () => number;
 }) {
@@ -47,10 +54,22 @@ export function createAuthService(deps: {
   // last_seen_at is written at most this often per session, so that reading a session rarely writes;
   // idleness is therefore measured to within this much.
   const touchIntervalMs = idleMs > 0 ? Math.min(MAX_TOUCH_INTERVAL_MS, idleMs / 10) : MAX_TOUCH_INTERVAL_MS;
+  // A kept session is used only while its last_seen_at needs no writing: idleness is always judged on a fresh read.
+  const kept = new CredentialCache<ActiveSession>(deps.notices ?? null, { maxAgeMs: touchIntervalMs });
 
   async function endSession(idHash: string): Promise<void> {
     await deps.sessions.delete(idHash);
+    kept.forget(idHash);
     deps.onSessionEnded?.(idHash);
+    await deps.notices?.heardEverywhere();
+  }
+
+  /** The session as the database has it now, kept for the next requests. */
+  async function readSession(idHash: string, at: number): Promise<ActiveSession | undefined> {
+    const generation = kept.generation;
+    const session = await deps.sessions.findActive(idHash, at);
+    if (session) kept.keep(generation, idHash, session, at);
+    return session;
   }
 
   /**
@@ -105,9 +124,13 @@ export function createAuthService(deps: {
       const replaced = previousSessionKey === undefined ? undefined : hashKey(previousSessionKey);
       const idHash = hashKey(sessionKey);
       await deps.sessions.insert({ idHash, userId: user.id, csrfSecret, createdAt, expiresAt }, replaced);
-      if (replaced !== undefined) deps.onSessionEnded?.(replaced);
+      if (replaced !== undefined) {
+        kept.forget(replaced);
+        deps.onSessionEnded?.(replaced);
+      }
       // No session is written for a user deactivated while the password was being checked: as if it were wrong.
-      if (!(await deps.sessions.findActive(idHash, createdAt))) throw invalidCredentials();
+      if (!(await readSession(idHash, createdAt))) throw invalidCredentials();
+      if (replaced !== undefined) await deps.notices?.heardEverywhere();
       return { user, sessionKey, csrfSecret, expiresAt };
     },
 
@@ -121,15 +144,23 @@ export function createAuthService(deps: {
      */
     async authenticate(sessionKey: string): Promise<ActiveSession | null> {
       const at = now();
-      const session = await deps.sessions.findActive(hashKey(sessionKey), at);
+      const idHash = hashKey(sessionKey);
+      const known = kept.get(idHash, at);
+      if (known && at < known.expiresAt && at - known.lastSeenAt < touchIntervalMs) return known;
+      const generation = kept.generation;
+      const session = await deps.sessions.findActive(idHash, at);
       if (!session) return null;
       if (idleMs > 0 && session.lastSeenAt <= at - idleMs) {
         await endSession(session.idHash);
         return null;
       }
-      if (at - session.lastSeenAt < touchIntervalMs) return session;
-      await deps.sessions.touch(session.idHash, at);
-      return { ...session, lastSeenAt: at };
+      let current = session;
+      if (at - session.lastSeenAt >= touchIntervalMs) {
+        await deps.sessions.touch(session.idHash, at);
+        current = { ...session, lastSeenAt: at };
+      }
+      kept.keep(generation, idHash, current, at);
+      return current;
     },
 
     /**
@@ -141,7 +172,10 @@ export function createAuthService(deps: {
       const expired = await deps.sessions.deleteExpired(at);
       if (idleMs === 0) return expired;
       const idle = await deps.sessions.deleteIdle(at - idleMs);
-      for (const idHash of idle) deps.onSessionEnded?.(idHash);
+      for (const idHash of idle) {
+        kept.forget(idHash);
+        deps.onSessionEnded?.(idHash);
+      }
       return expired + idle.length;
     },
   };

@@ -1,7 +1,9 @@
+import type { CredentialNotices } from '../../db/credential-notices.js';
 import { invalidCredentials, notFound } from '../../errors.js';
 import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
 import { accessKeyHasher, newAccessKey } from '../auth/access-key.js';
 import type { AuthService } from '../auth/auth.service.js';
+import { CredentialCache } from '../auth/credential-cache.js';
 import type { User } from '../users/user.js';
 import type { TokensRepository } from './tokens.repository.js';
 
@@ -17,6 +19,8 @@ export interface IssuedToken {
 const TOKEN_ID_LENGTH = 16;
 const tokenIdOf = (idHash: string) => idHash.slice(0, TOKEN_ID_LENGTH);
 const TOKEN_ID = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_ID_LENGTH}}$`);
+/** A token kept in memory is read again after this long, whatever the notices say. */
+const KEPT_TOKEN_MAX_AGE_MS = 60_000;
 
 export interface TokenRecord {
   readonly id: string;
@@ -42,10 +46,22 @@ export function createTokensService(deps: {
   secretKey: string;
   /** Told of every revoked token, so that what was opened with it (sockets) closes too. */
   onTokenRevoked?: (idHash: string) => void;
+  /**
+   * The database's notices of ended tokens, when it sends them: tokens are then kept in memory between
+   * requests, and a revocation is answered once every instance has heard of it.
+   */
+  notices?: CredentialNotices | null;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
   const hashKey = accessKeyHasher(deps.secretKey);
+  const kept = new CredentialCache<ActiveToken>(deps.notices ?? null, { maxAgeMs: KEPT_TOKEN_MAX_AGE_MS });
+
+  async function revoked(idHash: string): Promise<void> {
+    kept.forget(idHash);
+    deps.onTokenRevoked?.(idHash);
+    await deps.notices?.heardEverywhere();
+  }
 
   return {
     /** Checks the credentials as login does, and issues a new token for that user. */
@@ -62,13 +78,20 @@ export function createTokensService(deps: {
     /** The token with this key and its active user, or null. */
     async authenticate(key: string): Promise<ActiveToken | null> {
       const idHash = hashKey(key);
+      const at = now();
+      const known = kept.get(idHash, at);
+      if (known) return known;
+      const generation = kept.generation;
       const user = await deps.tokens.findUser(idHash);
-      return user ? { idHash, user } : null;
+      if (!user) return null;
+      const token = { idHash, user };
+      kept.keep(generation, idHash, token, at);
+      return token;
     },
 
     async revoke(token: ActiveToken): Promise<void> {
       await deps.tokens.delete(token.idHash);
-      deps.onTokenRevoked?.(token.idHash);
+      await revoked(token.idHash);
     },
 
     /** The user's tokens, newest first; `current` marks the one the request was made with. */
@@ -84,7 +107,7 @@ export function createTokensService(deps: {
     async revokeById(user: User, id: string): Promise<void> {
       const idHash = TOKEN_ID.test(id) ? await deps.tokens.deleteByPrefix(user.id, id) : undefined;
       if (idHash === undefined) throw notFound();
-      deps.onTokenRevoked?.(idHash);
+      await revoked(idHash);
     },
   };
 }

@@ -16,6 +16,8 @@ export interface AccountChange {
 export function createAccountsService(deps: {
   users: UsersRepository;
   onCredentialEnded?: (idHash: string) => void | Promise<void>;
+  /** Waits until every running instance has heard of the ended credentials (see CredentialNotices). */
+  heardEverywhere?: () => Promise<void>;
 }) {
   return {
     /** Null when no user has this username (or email). */
@@ -24,6 +26,7 @@ export function createAccountsService(deps: {
       if (!account) return null;
       const { sessionHashes, tokenHashes } = await deps.users.deactivate(account.id);
       for (const idHash of [...sessionHashes, ...tokenHashes]) await deps.onCredentialEnded?.(idHash);
+      await deps.heardEverywhere?.();
       return {
         user: userOf(account), wasActive: account.active,
         endedSessions: sessionHashes.length, revokedTokens: tokenHashes.length,

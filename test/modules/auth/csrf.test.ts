@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { buildTestApp } from '../../helpers/app.js';
 import { TestClient, passwordFor, register, signUp } from '../../helpers/client.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
+import { instancesHeard } from '../../helpers/credential-notices.js';
 
 const CSRF_MISSING = { detail: 'CSRF Failed: CSRF token missing.' };
 const CSRF_INCORRECT = { detail: 'CSRF Failed: CSRF token incorrect.' };
@@ -98,6 +99,7 @@ describeEachDatabase('CSRF', (kind) => {
     const alice = await signUp(app, 'alice');
     await register(app, 'bob');
     await testDatabase.database.db.updateTable('sessions').set({ csrf_secret: DJANGO_SECRET }).execute();
+    await instancesHeard(testDatabase);
     for (const token of DJANGO_MASKED_SECRETS) {
       const res = await alice.post('/messages/', hello, { 'x-csrftoken': token });
       assert.equal(res.statusCode, 201, token);

@@ -11,6 +11,7 @@ import { buildTestApp, buildTestInstances, type TestApp } from '../../helpers/ap
 import { passwordFor, signUp, type TestClient } from '../../helpers/client.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
 import { closed, connect, listen } from '../../helpers/sockets.js';
+import { instancesHeard } from '../../helpers/credential-notices.js';
 
 const NOT_AUTHENTICATED = { detail: 'Authentication credentials were not provided.' };
 const MINUTE = 60_000;
@@ -22,6 +23,7 @@ function sessionHash({ config }: TestApp, client: TestClient): string {
 
 async function setSession({ testDatabase }: TestApp, idHash: string, values: { last_seen_at?: number; expires_at?: number }) {
   await testDatabase.database.db.updateTable('sessions').set(values).where('id_hash', '=', idHash).execute();
+  await instancesHeard(testDatabase);
 }
 
 async function storedSession({ testDatabase }: TestApp, idHash: string) {

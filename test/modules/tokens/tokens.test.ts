@@ -6,6 +6,7 @@ import { buildTestApp } from '../../helpers/app.js';
 import { issueToken, passwordFor, register, signUp, TestClient } from '../../helpers/client.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
 import { closed, connect, listen } from '../../helpers/sockets.js';
+import { instancesHeard } from '../../helpers/credential-notices.js';
 
 const INVALID_TOKEN = { detail: 'Invalid token.' };
 const INVALID_CREDENTIALS = { detail: 'Invalid username or password.' };
@@ -234,6 +235,7 @@ describeEachDatabase('authenticating with an API token', (kind) => {
     await register(app, 'alice');
     const token = await issueToken(app, 'alice');
     await testDatabase.database.db.updateTable('users').set({ is_active: 0 }).execute();
+    await instancesHeard(testDatabase);
     assertInvalidToken(await send(app, 'GET', '/me/', { authorization: `Token ${token}` }));
   });
 });

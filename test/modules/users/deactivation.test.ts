@@ -19,6 +19,7 @@ import { issueToken, passwordFor, signUp, TestClient } from '../../helpers/clien
 import { describeEachDatabase, testRedisUrl } from '../../helpers/databases.js';
 import { silentServer } from '../../helpers/silent-server.js';
 import { closed, connect, listen, nextEvent } from '../../helpers/sockets.js';
+import { instancesHeard } from '../../helpers/credential-notices.js';
 
 const NOT_AUTHENTICATED = { detail: 'Authentication credentials were not provided.' };
 const INVALID_TOKEN = { detail: 'Invalid token.' };
@@ -31,6 +32,7 @@ function accountsOn({ testDatabase }: TestApp) {
   const ended: string[] = [];
   const accounts = createAccountsService({
     users: createUsersRepository(testDatabase.database.db), onCredentialEnded: (idHash) => { ended.push(idHash); },
+    heardEverywhere: () => instancesHeard(testDatabase),
   });
   return { accounts, ended };
 }
@@ -201,6 +203,7 @@ describeEachDatabase('deactivating a user', (kind) => {
     const alice = await signUp(testApp.app, 'alice');
     const token = await issueToken(testApp.app, 'alice');
     await testApp.testDatabase.database.db.updateTable('users').set({ is_active: 0 }).where('id', '=', alice.user.id).execute();
+    await instancesHeard(testApp.testDatabase);
     assert.equal((await alice.get('/me/')).statusCode, 403);
     assert.equal((await me(testApp.app, { authorization: `Token ${token}` })).statusCode, 401);
   });
