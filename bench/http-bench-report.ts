@@ -8,7 +8,17 @@ import type { ThroughputFigures } from './throughput-phase.js';
 /** A storm may slow the history page by at most this factor (p99). */
 const STORM_P99_TARGET = 2;
 /** The large database may cost at most this factor of the small one. */
-const FLAT_COST_TARGET = 1.5;
+const FLAT_COST_TARGET = 1.2;
+/** PostgreSQL against SQLite, each endpoint's answers a second at least this share of SQLite's. */
+const POSTGRES_RATIO_TARGETS: Record<string, number> = {
+  'history page (GET /list-messages/user2/?page_size=10)': 0.35,
+  'send (POST /messages/)': 0.3,
+  'users list (GET /users-list/)': 0.35,
+  'inbox (GET /conversations/)': 0.35,
+};
+/** PostgreSQL's p99 at the benchmark's connections: pages, and sends. */
+const POSTGRES_PAGE_P99_MS = 25;
+const POSTGRES_SEND_P99_MS = 50;
 
 const medianOf = (runs: readonly LoadFigures[], pick: (figures: LoadFigures) => number) => median(runs.map(pick));
 
@@ -24,12 +34,13 @@ function verdict(value: number, target: number): string {
   return value <= target ? 'met' : 'MISSED';
 }
 
-export function printThroughput(label: string, figures: ThroughputFigures, rounds: number, connections: number, seconds: number): void {
+export function printThroughput(figures: ThroughputFigures, rounds: number, connections: number, seconds: number): void {
+  const label = figures.label;
   console.log(`\n### ${label}: throughput, ${connections} connections, ${seconds} s a run, median of ${rounds} round(s)`);
   console.log('Ratio: the service\'s answers per second over the ceiling\'s (a bare node:http server answering a body of '
-    + 'the same size to the same requests); service CPU in cores (2 = both cores).\n');
+    + 'the same size to the same requests); CPU in cores (2 = both cores), of the service and of the database server.\n');
   console.log(table(
-    ['endpoint', 'req/s', 'ceiling req/s', 'ratio', 'p50 ms', 'p99 ms', 'ceiling p50 / p99 ms', 'service CPU', 'failures'],
+    ['endpoint', 'req/s', 'ceiling req/s', 'ratio', 'p50 ms', 'p99 ms', 'ceiling p50 / p99 ms', 'service CPU', 'database CPU', 'failures'],
     figures.endpoints.map((endpoint) => {
       const rate = medianOf(endpoint.service, (f) => f.rate);
       const ceilingRate = medianOf(endpoint.ceiling, (f) => f.rate);
@@ -42,6 +53,7 @@ export function printThroughput(label: string, figures: ThroughputFigures, round
         fixed(medianOf(endpoint.service, (f) => f.p99)),
         `${fixed(medianOf(endpoint.ceiling, (f) => f.p50))} / ${fixed(medianOf(endpoint.ceiling, (f) => f.p99))}`,
         fixed(medianOf(endpoint.service, (f) => f.serverCores), 2),
+        fixed(median(endpoint.databaseCores), 2),
         failuresOf(endpoint.service),
       ];
     }),
@@ -62,6 +74,29 @@ export function printThroughput(label: string, figures: ThroughputFigures, round
         '', '', `failures: ${failuresOf(logins)}`],
     ],
   ));
+}
+
+/** PostgreSQL against SQLite, measured in the same rounds, in turns: the ratio of their medians, and PostgreSQL's p99. */
+export function printComparison(sqlite: ThroughputFigures, postgres: ThroughputFigures, rounds: number, connections: number): void {
+  console.log(`\n### ${postgres.label} against ${sqlite.label}, in the same ${rounds} round(s), ${connections} connections\n`);
+  const rows = postgres.endpoints.flatMap((endpoint) => {
+    const target = POSTGRES_RATIO_TARGETS[endpoint.name];
+    const embedded = sqlite.endpoints.find((candidate) => candidate.name === endpoint.name);
+    if (target === undefined || !embedded) return [];
+    const ratio = medianOf(endpoint.service, (f) => f.rate) / medianOf(embedded.service, (f) => f.rate);
+    const p99 = medianOf(endpoint.service, (f) => f.p99);
+    const p99Target = endpoint.name.startsWith('send') ? POSTGRES_SEND_P99_MS : POSTGRES_PAGE_P99_MS;
+    return [[
+      endpoint.name,
+      fixed(medianOf(embedded.service, (f) => f.rate), 0),
+      fixed(medianOf(endpoint.service, (f) => f.rate), 0),
+      fixed(ratio, 2), `≥ ${target}`, verdict(-ratio, -target),
+      `${fixed(p99)} ms`, `≤ ${p99Target} ms`, verdict(p99, p99Target),
+    ]];
+  });
+  console.log(table([
+    'endpoint', `${sqlite.label} req/s`, `${postgres.label} req/s`, 'ratio', 'target', '', `${postgres.label} p99`, 'target', '',
+  ], rows));
 }
 
 export function printScale(label: string, smallMessages: number, largeMessages: number, requests: number, figures: readonly ScaleFigure[]): void {

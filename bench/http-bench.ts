@@ -14,13 +14,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { type BenchDatabase, copySqliteDatabase, createFilledDatabase, type DatabaseKind, type FillContext } from './bench-database.js';
 import { type ChildServer, killChildServers } from './child-server.js';
-import { printInstances, printScale, printThroughput } from './http-bench-report.js';
+import { printComparison, printInstances, printScale, printThroughput } from './http-bench-report.js';
 import { type InstancesFigures, runInstancesPhase } from './instances-phase.js';
 import { hashUserPasswords } from './password-hashes.js';
 import { runScaleCheck, type ScaleFigure } from './scale-check.js';
 import { startService } from './service-process.js';
 import { loadAverage, machineDescription } from './statistics.js';
-import { runThroughputPhase, type ThroughputFigures } from './throughput-phase.js';
+import { postgresCpuSeconds } from './postgres-cpu.js';
+import { type MeasuredService, runThroughputPhase, type ThroughputFigures } from './throughput-phase.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -167,20 +168,29 @@ async function filled(kind: DatabaseKind, messages: number, context: FillContext
   return database;
 }
 
-async function throughputOn(kind: DatabaseKind, context: FillContext): Promise<ThroughputFigures> {
-  const database = await filled(kind, options.messages, context);
-  // GROUP_COMMIT only concerns SQLite: its second service runs on a copy of the same data.
-  const copy = kind === 'sqlite' ? copySqliteDatabase(database, options.sqliteDir) : null;
-  if (copy) databases.add(copy);
-  const service = await started(`${kind}`, database, true);
-  const withoutGroupCommit = copy ? await started(`${kind}, GROUP_COMMIT=false`, copy, false) : null;
+/** Every database kind of the run at once, driven in turns, so that each round measures them under the same conditions. */
+async function throughputOfAll(context: FillContext): Promise<ThroughputFigures[]> {
+  const services: MeasuredService[] = [];
   try {
-    return await runThroughputPhase(service, withoutGroupCommit, { ...options, log: (line) => log(`${LABELS[kind]}: ${line}`) });
+    for (const kind of kinds) {
+      const database = await filled(kind, options.messages, context);
+      // GROUP_COMMIT only concerns SQLite: its second service runs on a copy of the same data.
+      const copy = kind === 'sqlite' ? copySqliteDatabase(database, options.sqliteDir) : null;
+      if (copy) databases.add(copy);
+      services.push({
+        label: LABELS[kind],
+        server: await started(`${kind}`, database, true),
+        withoutGroupCommit: copy ? await started(`${kind}, GROUP_COMMIT=false`, copy, false) : null,
+        databaseCpuSeconds: kind === 'postgres' ? postgresCpuSeconds : () => Number.NaN,
+      });
+    }
+    return await runThroughputPhase(services, { ...options, log });
   } finally {
-    await stopped(service);
-    if (withoutGroupCommit) await stopped(withoutGroupCommit);
-    await removeDatabase(database);
-    if (copy) await removeDatabase(copy);
+    for (const service of services) {
+      await stopped(service.server);
+      if (service.withoutGroupCommit) await stopped(service.withoutGroupCommit);
+    }
+    for (const database of [...databases]) await removeDatabase(database);
   }
 }
 
@@ -224,8 +234,7 @@ async function main(): Promise<void> {
   log(`hashed in ${((Date.now() - hashingStarted) / 1000).toFixed(1)} s`);
   const context: FillContext = { sqliteDir: options.sqliteDir, postgresUrl, passwordHashes, log };
 
-  const throughput: { kind: DatabaseKind; figures: ThroughputFigures }[] = [];
-  if (options.throughput) for (const kind of kinds) throughput.push({ kind, figures: await throughputOn(kind, context) });
+  const throughput = options.throughput ? await throughputOfAll(context) : [];
   const instances: { kind: DatabaseKind; figures: InstancesFigures[] }[] = [];
   if (options.instances) for (const kind of kinds) instances.push({ kind, figures: await instancesOn(kind, context) });
   const scale: { kind: DatabaseKind; figures: ScaleFigure[] }[] = [];
@@ -233,9 +242,8 @@ async function main(): Promise<void> {
 
   console.log(`\n## Results (${options.users} users${options.throughput ? `; throughput on ${options.messages} messages` : ''}`
     + `${options.sqliteExclusive ? '; SQLITE_EXCLUSIVE=true but for the two instances' : ''})`);
-  for (const { kind, figures } of throughput) {
-    printThroughput(LABELS[kind], figures, options.rounds, options.connections, options.seconds);
-  }
+  for (const figures of throughput) printThroughput(figures, options.rounds, options.connections, options.seconds);
+  if (throughput.length === 2) printComparison(throughput[0], throughput[1], options.rounds, options.connections);
   for (const { kind, figures } of instances) {
     printInstances(LABELS[kind], figures, options.rounds, options.connections, options.seconds);
   }
