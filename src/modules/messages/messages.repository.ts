@@ -6,12 +6,14 @@ import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { orderedPair } from '../conversations/conversations.repository.js';
-import type { User } from '../users/user.js';
+import type { IdentifierColumn, IdentifierLookup, User } from '../users/user.js';
+import { activeUserBy } from '../users/users.repository.js';
 import { type ConversationRow, inConversation, type MessageRecord } from './message.js';
 
-export interface NewMessage {
+export interface OutgoingMessage {
   sender: User;
-  recipient: User;
+  /** The recipient, an active user, by username or email. */
+  recipient: IdentifierLookup;
   content: string;
   clientId: string | null;
   at: number;
@@ -20,7 +22,7 @@ export interface NewMessage {
 /** The two members of a conversation (the same user twice for one's own notes). */
 export type Members = readonly [User, User];
 
-/** The recipient blocked the sender after the service looked: the send is refused as it is written. */
+/** The recipient has blocked the sender: found where the message is written, which rolls back. */
 class SendBlocked extends Error {}
 
 export interface InsertResult {
@@ -31,7 +33,8 @@ export interface InsertResult {
 
 /**
  * `transactions` runs each send's writes; with SQLite it group-commits concurrent sends. On
- * PostgreSQL a send to an existing conversation is one statement instead (one round trip).
+ * PostgreSQL a send to an existing conversation is one statement instead (one round trip), which also
+ * finds the recipient and checks the block.
  */
 export function createMessagesRepository(db: Kysely<DatabaseSchema>, transactions: TransactionRunner = transactionPerUnit(db),
   dialect: Dialect = 'sqlite') {
@@ -80,48 +83,66 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       }))
       .where('conversation_id', '=', conversationId));
   /**
-   * PostgreSQL: what countInConversation, insertMessage, setLastMessage and advanceMembers do, as one
-   * statement, for a conversation that exists (none: no row). The update locks the conversation row
-   * and draws the message's id in its SET. Under READ COMMITTED (run alone, never in a stricter
-   * transaction), an update that finds the row changed by a transaction that committed after its
-   * snapshot, whether it waited for that one or not, evaluates its SET again on the newest version,
-   * drawing a newer id (the first one is left as a gap). So, as with the separate statements, a
-   * conversation's messages commit in id order. This relies on nothing else locking conversation rows
-   * (SELECT ... FOR UPDATE) before drawing a message id.
+   * PostgreSQL: the recipient looked up, then what countInConversation, insertMessage, setLastMessage and
+   * advanceMembers do, as one statement, for a conversation that exists. One row when the recipient is
+   * an active user: with the message's id when it was stored, null when the recipient blocked the sender
+   * (`blocked`) or the pair has no conversation yet; no row for no such recipient.
+   *
+   * The update locks the conversation row and draws the message's id in its SET. Under READ COMMITTED
+   * (run alone, never in a stricter transaction), an update that finds the row changed by a transaction
+   * that committed after its snapshot, whether it waited for that one or not, evaluates its SET again on
+   * the newest version, drawing a newer id (the first one is left as a gap). So, as with the separate
+   * statements, a conversation's messages commit in id order. This relies on nothing else locking
+   * conversation rows (SELECT ... FOR UPDATE) before drawing a message id.
    */
-  const sendToConversation = prepareQuery((low: number, high: number, senderId: number, recipientId: number, content: string,
-    at: number, clientId: string | null, unreadIncrement: number) => db
+  const sendByIdentifier = (column: IdentifierColumn) => prepareQuery((key: string, senderId: number, content: string, at: number,
+    clientId: string | null) => db
+    .with('recipient', () => activeUserBy(db, column, key))
     .with('counted', (cte) => cte.updateTable('conversations')
+      .from('recipient')
       .set((eb) => ({
         message_count: eb('message_count', '+', 1),
         updated_at: at,
         last_message_id: sql<number>`nextval(pg_get_serial_sequence('messages', 'id'))`,
       }))
-      .where('user_low_id', '=', low).where('user_high_id', '=', high)
-      // Blocked: no row, and the send goes the way of the transaction, which finds the block and refuses.
-      .where((eb) => eb.not(eb.exists(blockOfQuery(recipientId, senderId))))
-      .returning(['id', 'last_message_id']))
+      .where('conversations.user_low_id', '=', sql<number>`least(recipient.id, ${senderId}::bigint)`)
+      .where('conversations.user_high_id', '=', sql<number>`greatest(recipient.id, ${senderId}::bigint)`)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('blocks').select('blocker_id')
+        .whereRef('blocks.blocker_id', '=', 'recipient.id').where('blocks.blocked_id', '=', senderId))))
+      .returning(['conversations.id', 'conversations.last_message_id', 'recipient.id as recipient_id']))
     .with('inserted', (cte) => cte.insertInto('messages')
       .columns(['id', 'conversation_id', 'sender_id', 'recipient_id', 'content', 'created_at', 'client_id'])
       .expression((eb) => eb.selectFrom('counted').select([
         'counted.last_message_id', 'counted.id',
         // Typed, as parameters in a select list otherwise arrive as text.
         sql<number>`${senderId}::bigint`.as('sender_id'),
-        sql<number>`${recipientId}::bigint`.as('recipient_id'),
+        'counted.recipient_id',
         sql<string>`${content}::text`.as('content'),
         sql<number>`${at}::bigint`.as('created_at'),
         sql<string | null>`${clientId}::text`.as('client_id'),
       ]))
-      .returning(['id', 'conversation_id']))
+      .returning(['id', 'conversation_id', 'recipient_id']))
     .with('advanced', (cte) => cte.updateTable('conversation_members')
       .from('inserted')
       .set((eb) => ({
         last_message_id: eb.ref('inserted.id'),
         hidden: 0,
-        unread_count: eb('unread_count', '+', eb.case().when('user_id', '=', recipientId).then(unreadIncrement).else(0).end()),
+        // The recipient has one more unread, unless they wrote to themselves.
+        unread_count: eb('unread_count', '+', sql<number>`case when conversation_members.user_id = inserted.recipient_id
+          and inserted.recipient_id <> ${senderId}::bigint then 1 else 0 end`),
       }))
       .whereRef('conversation_members.conversation_id', '=', 'inserted.conversation_id'))
-    .selectFrom('inserted').select(['inserted.id', 'inserted.conversation_id']));
+    .selectFrom('recipient')
+    .leftJoin('inserted', (join) => join.onTrue())
+    .select((eb) => ['recipient.id as recipient_id', 'recipient.username as recipient_username', 'recipient.email as recipient_email',
+      'inserted.id', 'inserted.conversation_id',
+      eb.exists(eb.selectFrom('blocks').select('blocker_id')
+        .whereRef('blocks.blocker_id', '=', 'recipient.id').where('blocks.blocked_id', '=', senderId)).as('blocked')]));
+  const sendByColumn = { username_lower: sendByIdentifier('username_lower'), email_lower: sendByIdentifier('email_lower') };
+  const recipientByColumn = {
+    username_lower: prepareQuery((key: string) => activeUserBy(db, 'username_lower', key)),
+    email_lower: prepareQuery((key: string) => activeUserBy(db, 'email_lower', key)),
+  };
   const blockOf = prepareQuery(blockOfQuery);
   const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
   // A page of the conversation's messages up to `lastId`, read from one end: see pageOfConversation.
@@ -174,31 +195,40 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
     return selectMessages().where('messages.sender_id', '=', senderId).where('messages.client_id', '=', clientId).executeTakeFirst();
   }
 
-  /** PostgreSQL, to an existing conversation: the send in one round trip; otherwise undefined. */
-  async function sendInOneStatement(message: NewMessage): Promise<{ id: number; conversationId: number } | undefined> {
-    if (dialect !== 'postgres') return undefined;
-    const [low, high] = orderedPair(message.sender.id, message.recipient.id);
-    const unreadIncrement = message.recipient.id === message.sender.id ? 0 : 1;
-    const row = await sendToConversation.first(db, low, high, message.sender.id, message.recipient.id, message.content,
-      message.at, message.clientId, unreadIncrement);
-    return row && { id: row.id, conversationId: row.conversation_id };
+  /**
+   * The recipient, and the message stored in one statement when that could be done (PostgreSQL, to a
+   * conversation that exists); null for no such recipient.
+   */
+  async function findRecipientAndSend(message: OutgoingMessage): Promise<{ recipient: User; sent?: { id: number; conversationId: number } } | null> {
+    const { column, key } = message.recipient;
+    if (dialect !== 'postgres') return await recipientByColumn[column].first(db, key).then((recipient) => recipient ? { recipient } : null);
+    const row = await sendByColumn[column].first(db, key, message.sender.id, message.content, message.at, message.clientId);
+    if (!row) return null;
+    const recipient = { id: row.recipient_id, username: row.recipient_username, email: row.recipient_email };
+    if (row.id !== null) return { recipient, sent: { id: row.id, conversationId: row.conversation_id! } };
+    if (row.blocked) throw new SendBlocked();
+    return { recipient };
   }
 
   return {
     /**
-     * Stores a message and keeps its conversation's counters in the same transaction. A repeated
-     * client id is caught by the unique (sender, client id) index, never by a prior read.
+     * Stores a message to an active user, and keeps its conversation's counters, in one transaction;
+     * 'no-recipient' when there is no such user, 'blocked' when the recipient has blocked the sender. A
+     * repeated client id is caught by the unique (sender, client id) index, never by a prior read.
      */
-    async insert(message: NewMessage): Promise<InsertResult | 'blocked'> {
+    async send(message: OutgoingMessage): Promise<InsertResult | 'no-recipient' | 'blocked'> {
       try {
-        const { id, conversationId } = await sendInOneStatement(message) ?? await transactions.run(async (trx) => {
-          const conversationId = await countInConversation(trx, message.sender.id, message.recipient.id, message.at);
-          const { id } = (await insertMessage.first(trx, conversationId, message.sender.id, message.recipient.id,
+        const found = await findRecipientAndSend(message);
+        if (!found) return 'no-recipient';
+        const { recipient } = found;
+        const { id, conversationId } = found.sent ?? await transactions.run(async (trx) => {
+          const conversationId = await countInConversation(trx, message.sender.id, recipient.id, message.at);
+          const { id } = (await insertMessage.first(trx, conversationId, message.sender.id, recipient.id,
             message.content, message.at, message.clientId))!;
           await setLastMessage.run(trx, conversationId, id);
           // Both members' inbox rows move to this message; the recipient has one more unread.
-          const unreadIncrement = message.recipient.id === message.sender.id ? 0 : 1;
-          await advanceMembers.run(trx, conversationId, id, message.recipient.id, unreadIncrement);
+          const unreadIncrement = recipient.id === message.sender.id ? 0 : 1;
+          await advanceMembers.run(trx, conversationId, id, recipient.id, unreadIncrement);
           return { id, conversationId };
         });
         return {
@@ -206,9 +236,9 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
             id,
             conversation_id: conversationId,
             sender_id: message.sender.id,
-            recipient_id: message.recipient.id,
+            recipient_id: recipient.id,
             sender_username: message.sender.username,
-            recipient_username: message.recipient.username,
+            recipient_username: recipient.username,
             content: message.content,
             created_at: message.at,
             edited_at: null,

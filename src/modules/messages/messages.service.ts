@@ -3,8 +3,7 @@ import { type Page, type PageRequest, pageWindow } from '../../http/pagination.j
 import { type EventSink, messageEvent, participantsOf } from '../../realtime/events.js';
 import { type BlocksService, cannotMessage } from '../blocks/blocks.service.js';
 import type { ConversationsRepository } from '../conversations/conversations.repository.js';
-import type { User } from '../users/user.js';
-import type { UsersRepository } from '../users/users.repository.js';
+import { identifierLookup, type User } from '../users/user.js';
 import type { MessageRecord } from './message.js';
 import type { InsertResult, MessagesRepository } from './messages.repository.js';
 
@@ -50,7 +49,6 @@ function assertValidContent(content: string): void {
 export function createMessagesService(deps: {
   messages: MessagesRepository;
   conversations: ConversationsRepository;
-  users: UsersRepository;
   blocks: BlocksService;
   events: EventSink;
   now?: () => number;
@@ -67,19 +65,17 @@ export function createMessagesService(deps: {
   return {
     async send(sender: User, input: SendMessageInput): Promise<InsertResult> {
       assertValidContent(input.content);
-      const recipient = await deps.users.findActiveByIdentifier(input.recipient.trim());
-      // A retry of a send that was stored before the recipient went away or blocked the sender is
-      // answered with the original, as any retry is: the client must not take it for unsent.
-      const refused = async (): Promise<InsertResult> => {
-        const original = input.clientId === undefined ? undefined : await deps.messages.findSent(sender.id, input.clientId);
-        if (original) return { message: original, replayed: true };
-        throw recipient ? cannotMessage() : recipientNotFound();
-      };
-      if (!recipient || !(await deps.blocks.mayMessage(sender, recipient))) return refused();
-      const result = await deps.messages.insert({
+      const recipient = identifierLookup(input.recipient);
+      const result = recipient === null ? 'no-recipient' : await deps.messages.send({
         sender, recipient, content: input.content, clientId: input.clientId ?? null, at: now(),
       });
-      if (result === 'blocked') return refused();
+      if (result === 'no-recipient' || result === 'blocked') {
+        // A retry of a send that was stored before the recipient went away or blocked the sender is
+        // answered with the original, as any retry is: the client must not take it for unsent.
+        const original = input.clientId === undefined ? undefined : await deps.messages.findSent(sender.id, input.clientId);
+        if (original) return { message: original, replayed: true };
+        throw result === 'blocked' ? cannotMessage() : recipientNotFound();
+      }
       if (!result.replayed) deps.events.publish(participantsOf(result.message), messageEvent('message.created', result.message));
       return result;
     },

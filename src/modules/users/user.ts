@@ -39,11 +39,17 @@ export function isEmailLike(identifier: string): boolean {
 
 export type IdentifierColumn = 'username_lower' | 'email_lower';
 
+/** Where a username or an email is looked up: see identifierLookup. */
+export interface IdentifierLookup {
+  readonly column: IdentifierColumn;
+  readonly key: string;
+}
+
 /**
  * The unique column a username or email is looked up by, and its key there. Null when it can name
  * nobody: no name holds a NUL, and PostgreSQL refuses to compare text with one.
  */
-export function identifierLookup(identifier: string): { column: IdentifierColumn; key: string } | null {
+export function identifierLookup(identifier: string): IdentifierLookup | null {
   if (identifier.includes('\0')) return null;
   // Surrounding white space is no part of any name or address: "/list-messages/%20bob/" is bob.
   const trimmed = identifier.trim();

@@ -15,12 +15,16 @@ export interface NewUser {
 // The highest code point: every username starting with a prefix sorts below prefix + this.
 const PREFIX_END = '\u{10FFFF}';
 
+/** The active user whose username or email key is `key`: alone, or as part of another statement. */
+export function activeUserBy(db: Kysely<DatabaseSchema>, column: IdentifierColumn, key: string) {
+  return db.selectFrom('users').select(['id', 'username', 'email']).where('is_active', '=', 1).where(column, '=', key);
+}
+
 export function createUsersRepository(db: Kysely<DatabaseSchema>) {
   const columns = ['id', 'username', 'email'] as const;
 
-  // A send looks its recipient up, and the users list runs on every visit: built and compiled once.
-  const activeBy = (column: IdentifierColumn) => prepareQuery((key: string) => db.selectFrom('users').select(columns)
-    .where('is_active', '=', 1).where(column, '=', key));
+  // Blocking looks a user up, and the users list runs on every visit: built and compiled once.
+  const activeBy = (column: IdentifierColumn) => prepareQuery((key: string) => activeUserBy(db, column, key));
   const activeByColumn = { username_lower: activeBy('username_lower'), email_lower: activeBy('email_lower') };
   // The whole list's count without counting every active user: the kept total, less the caller and
   // the active users they blocked (a block of oneself cannot be made, but would not count twice).
