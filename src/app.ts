@@ -92,7 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const users = createUsersRepository(database.db);
   const sessions = createSessionsRepository(database.db, database.dialect);
-  const conversations = createConversationsRepository(database.db);
+  const conversations = createConversationsRepository(database.db, database.dialect);
   const metrics = createMetrics();
   const transactions = database.dialect === 'sqlite' && config.groupCommit
     ? groupCommit(database.db, { maxWaitMs: GROUP_COMMIT_WAIT_MS, maxBatch: GROUP_COMMIT_MAX_BATCH, onBatch: metrics.observeGroupCommitBatch })

@@ -42,6 +42,8 @@ export interface DatabaseOptions {
    * server, a killed backend). The pool has dropped it already; the next query opens a new one.
    */
   readonly onConnectionLost?: () => void;
+  /** PostgreSQL only: told of every statement sent, with its parameters (tests that read query plans). */
+  readonly onStatement?: (sql: string, parameters: readonly unknown[]) => void;
   /**
    * SQLite only: this connection alone opens the file. It takes SQLite's locks once and keeps them,
    * and keeps the WAL index in its own memory rather than in shared memory. No other process or
@@ -134,6 +136,7 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     connect_timeout: CONNECT_TIMEOUT_SECONDS,
     // Notices (`... already exists, skipping`) are not errors; postgres.js would print them.
     onnotice: () => {},
+    ...(options.onStatement ? { debug: (_connection: number, sql: string, parameters: unknown[]) => options.onStatement!(sql, parameters) } : {}),
   } satisfies Options<{ bigint: typeof BIGINT_AS_NUMBER }>;
   const sql = postgres(url, {
     ...settings,

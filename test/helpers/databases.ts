@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe } from 'node:test';
 import pg from 'pg';
-import { type Database, openDatabase } from '../../src/db/database.js';
+import { type Database, type DatabaseOptions, openDatabase } from '../../src/db/database.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -63,7 +63,7 @@ export async function whileNoSchemaIsDropped<T>(kind: DatabaseKind, migrate: () 
 }
 
 /** A new, empty database: a SQLite file in a temporary folder, or a PostgreSQL schema of its own. */
-export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DatabaseKind, options: Pick<DatabaseOptions, 'onStatement'> = {}): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const folder = mkdtempSync(join(tmpdir(), 'messaging-test-'));
     const url = `sqlite:${join(folder, 'db.sqlite3')}`;
@@ -81,7 +81,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   admin ??= new pg.Pool({ connectionString: url, max: 2 });
   const schema = `test_${randomBytes(6).toString('hex')}`;
   await admin.query(`create schema ${schema}`);
-  const database = openDatabase(url, { searchPath: schema });
+  const database = openDatabase(url, { ...options, searchPath: schema });
   return {
     database,
     url,

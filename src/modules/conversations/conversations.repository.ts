@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import type { Dialect } from '../../db/database.js';
 import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
@@ -36,7 +37,7 @@ export function orderedPair(a: number, b: number): [low: number, high: number] {
   return a <= b ? [a, b] : [b, a];
 }
 
-export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
+export function createConversationsRepository(db: Kysely<DatabaseSchema>, dialect: Dialect) {
   function peerWithConversation(key: IdentifierColumn) {
     return prepareQuery((callerId: number, identifier: string) => db.selectFrom('users as peer')
       .leftJoin('conversations as conversation', (join) => join
@@ -50,24 +51,44 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>) {
   }
   const peerByColumn = { username_lower: peerWithConversation('username_lower'), email_lower: peerWithConversation('email_lower') };
   // The first inbox page reads below the highest possible id, so that one shape serves every page.
-  const inboxRows = prepareQuery((userId: number, beforeMessageId: number, limit: number) => db
-    .selectFrom('conversation_members as member')
-    .innerJoin('conversations as conversation', 'conversation.id', 'member.conversation_id')
-    .innerJoin('users as peer', (join) => join.onRef('peer.id', '=', sql<number>`case
+  const inboxColumns = [
+    'conversation.id as conversation_id', 'conversation.message_count',
+    'member.unread_count', 'member.last_read_id', 'last.id',
+    'peer.id as peer_id', 'peer.username as peer_username', 'peer.email as peer_email',
+    'last.sender_id', 'last.content', 'last.created_at', 'last.edited_at',
+    'last.deleted_at', 'last.client_id',
+  ] as const;
+  const peerOf = (userId: number) => sql<number>`case
       when conversation.user_low_id = ${userId} then conversation.user_high_id
-      else conversation.user_low_id end`))
-    .innerJoin('messages as last', 'last.id', 'member.last_message_id')
-    .select([
-      'conversation.id as conversation_id', 'conversation.message_count',
-      'member.unread_count', 'member.last_read_id', 'last.id',
-      'peer.id as peer_id', 'peer.username as peer_username', 'peer.email as peer_email',
-      'last.sender_id', 'last.content', 'last.created_at', 'last.edited_at',
-      'last.deleted_at', 'last.client_id',
-    ])
-    .where('member.user_id', '=', userId)
-    .where('member.last_message_id', '<', beforeMessageId)
-    .orderBy('member.last_message_id', 'desc')
-    .limit(rowLimit(limit)));
+      else conversation.user_low_id end`;
+  const inboxRows = dialect === 'sqlite'
+    ? prepareQuery((userId: number, beforeMessageId: number, limit: number) => db
+      .selectFrom('conversation_members as member')
+      .innerJoin('conversations as conversation', 'conversation.id', 'member.conversation_id')
+      .innerJoin('users as peer', (join) => join.onRef('peer.id', '=', peerOf(userId)))
+      .innerJoin('messages as last', 'last.id', 'member.last_message_id')
+      .select(inboxColumns)
+      .where('member.user_id', '=', userId)
+      .where('member.last_message_id', '<', beforeMessageId)
+      .orderBy('member.last_message_id', 'desc')
+      .limit(rowLimit(limit)))
+    // PostgreSQL reads the page's member rows first, as a subquery with its own order and limit, which
+    // the planner keeps apart: the (user, last message) index gives them, and only they are joined, each
+    // by primary key. Joined directly, it may merge-join the members with the whole messages table walked
+    // backwards by id, whose cost grows with everything sent since the user's conversations last moved.
+    : prepareQuery((userId: number, beforeMessageId: number, limit: number) => db
+      .selectFrom((eb) => eb.selectFrom('conversation_members')
+        .select(['conversation_id', 'unread_count', 'last_read_id', 'last_message_id'])
+        .where('user_id', '=', userId)
+        .where('last_message_id', '<', beforeMessageId)
+        .orderBy('user_id', 'desc').orderBy('last_message_id', 'desc')
+        .limit(rowLimit(limit))
+        .as('member'))
+      .innerJoin('conversations as conversation', 'conversation.id', 'member.conversation_id')
+      .innerJoin('users as peer', (join) => join.onRef('peer.id', '=', peerOf(userId)))
+      .innerJoin('messages as last', 'last.id', 'member.last_message_id')
+      .select(inboxColumns)
+      .orderBy('member.last_message_id', 'desc'));
 
   return {
     /**

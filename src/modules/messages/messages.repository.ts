@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import { uniqueViolation } from '../../db/constraint-violation.js';
 import { type TransactionRunner, transactionPerUnit } from '../../db/group-commit.js';
@@ -54,6 +54,32 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
   function selectConversationRows() {
     return db.selectFrom('messages')
       .select(['id', 'sender_id', 'content', 'created_at', 'edited_at', 'deleted_at', 'client_id']);
+  }
+
+  /**
+   * The messages of conversation `conversationId` whose ids are within `bounds`, in id order, read from the
+   * (conversation_id, id) index. PostgreSQL is given the range as comparisons of (conversation_id, id) pairs
+   * and the order as both columns: the primary key can then give neither, so whatever its statistics, the
+   * planner cannot walk the primary key instead, filtering out every other conversation's messages as it
+   * goes, which it does for `conversation_id = ?` once statistics show one conversation holding many rows.
+   * SQLite, which plans without statistics, keeps `conversation_id = ?` and the id range on the same index.
+   */
+  function withinConversation<QB extends SelectQueryBuilder<DatabaseSchema, 'messages', object>>(query: QB, conversationId: number,
+    bounds: { above?: number; from?: number; below?: number; upTo?: number }, direction: 'asc' | 'desc'): QB {
+    if (dialect === 'sqlite') {
+      let sliced = query.where('conversation_id', '=', conversationId);
+      if (bounds.above !== undefined) sliced = sliced.where('id', '>', bounds.above);
+      if (bounds.from !== undefined) sliced = sliced.where('id', '>=', bounds.from);
+      if (bounds.below !== undefined) sliced = sliced.where('id', '<', bounds.below);
+      if (bounds.upTo !== undefined) sliced = sliced.where('id', '<=', bounds.upTo);
+      return sliced.orderBy('id', direction) as QB;
+    }
+    const pair = (id: number) => sql<unknown>`(${conversationId}::bigint, ${id}::bigint)`;
+    const lower = bounds.from !== undefined ? sql<boolean>`(conversation_id, id) >= ${pair(bounds.from)}`
+      : sql<boolean>`(conversation_id, id) > ${pair(bounds.above ?? 0)}`;
+    const upper = bounds.below !== undefined ? sql<boolean>`(conversation_id, id) < ${pair(bounds.below)}`
+      : sql<boolean>`(conversation_id, id) <= ${pair(bounds.upTo ?? Number.MAX_SAFE_INTEGER)}`;
+    return query.where(lower).where(upper).orderBy('conversation_id', direction).orderBy('id', direction) as QB;
   }
 
   /** The block `blockerId` placed on `blockedId`, if any: read alone, or as a condition of the send's writes. */
@@ -147,14 +173,15 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
   const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
   // A page of the conversation's messages up to `lastId`, read from one end: see pageOfConversation.
   const pageFrom = (direction: 'asc' | 'desc') => prepareQuery((conversationId: number, lastId: number, limit: number, offset: number) =>
-    selectConversationRows().where('conversation_id', '=', conversationId).where('id', '<=', lastId)
-      .orderBy('id', direction).limit(rowLimit(limit)).offset(offset));
+    withinConversation(selectConversationRows(), conversationId, { upTo: lastId }, direction).limit(rowLimit(limit)).offset(offset));
   const oldestFirst = pageFrom('asc');
   const newestFirst = pageFrom('desc');
-  const before = prepareQuery((conversationId: number, beforeId: number, limit: number) => selectConversationRows()
-    .where('conversation_id', '=', conversationId).where('id', '<', beforeId).orderBy('id', 'desc').limit(rowLimit(limit)));
-  const from = prepareQuery((conversationId: number, fromId: number, limit: number) => selectConversationRows()
-    .where('conversation_id', '=', conversationId).where('id', '>=', fromId).orderBy('id', 'asc').limit(rowLimit(limit)));
+  const before = prepareQuery((conversationId: number, beforeId: number, limit: number) =>
+    withinConversation(selectConversationRows(), conversationId, { below: beforeId }, 'desc').limit(rowLimit(limit)));
+  const from = prepareQuery((conversationId: number, fromId: number, limit: number) =>
+    withinConversation(selectConversationRows(), conversationId, { from: fromId }, 'asc').limit(rowLimit(limit)));
+  const oneAtOrBefore = prepareQuery((conversationId: number, id: number) =>
+    withinConversation(db.selectFrom('messages').select('id'), conversationId, { upTo: id }, 'desc').limit(rowLimit(1)));
 
   /**
    * Counts a new message in the pair's conversation and answers its id, creating the conversation with
@@ -291,9 +318,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
 
     /** Whether the conversation has a message with an id at most `id`: one probe of the index. */
     async hasMessageAtOrBefore(conversationId: number, id: number): Promise<boolean> {
-      const row = await db.selectFrom('messages').select('id')
-        .where('conversation_id', '=', conversationId).where('id', '<=', id).limit(rowLimit(1)).executeTakeFirst();
-      return row !== undefined;
+      return (await oneAtOrBefore.first(db, conversationId, id)) !== undefined;
     },
 
     /** Changes a message's text; false when it is deleted, or its recipient blocked its sender meanwhile. */
