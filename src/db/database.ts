@@ -128,8 +128,15 @@ function configureSqlite(connection: SQLite.Database, exclusive: boolean): void 
 function openPostgres(url: string, options: DatabaseOptions): Database {
   let destroyed = false;
   const settings = {
-    // Parameters in the URL (`?options=-c ...`, `application_name`) win over these.
-    connection: options.searchPath ? { search_path: options.searchPath } : {},
+    connection: {
+      // The hot statements are prepared once per connection and planned once, generically: their shapes
+      // leave the planner one index to use whatever the parameters (test/db/query-plans.test.ts). Left to
+      // choose, PostgreSQL planned a history page anew on every run, as its generic plan for a LIMIT given
+      // as a parameter looked dearer than the custom ones. Unprepared statements are planned each time anyway.
+      plan_cache_mode: 'force_generic_plan',
+      ...(options.searchPath ? { search_path: options.searchPath } : {}),
+      // Parameters in the URL (`?options=-c ...`, `application_name`) win over these.
+    },
     types: { bigint: BIGINT_AS_NUMBER },
     // Our queries use no array or custom types: no catalog query at each connection.
     fetch_types: false,
