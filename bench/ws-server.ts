@@ -25,7 +25,7 @@ function emit(message: Record<string, unknown>): void {
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const schema = process.env.BENCH_PG_SCHEMA;
-  const database = schema ? openDatabase(config.databaseUrl, { searchPath: schema }) : undefined;
+  const database = schema ? openDatabase(config.databaseUrl, { searchPath: schema, poolSize: config.databasePoolSize ?? undefined }) : undefined;
   const app = await buildApp(config, database ? { database } : {});
   await app.listen({ port: config.port, host: '127.0.0.1' });
   const address = app.server.address();

@@ -165,6 +165,46 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
       eb.exists(eb.selectFrom('blocks').select('blocker_id')
         .whereRef('blocks.blocker_id', '=', 'recipient.id').where('blocks.blocked_id', '=', senderId)).as('blocked')]));
   const sendByColumn = { username_lower: sendByIdentifier('username_lower'), email_lower: sendByIdentifier('email_lower') };
+  /**
+   * PostgreSQL: a pair's first message, with their conversation and its member rows (one for notes to
+   * oneself), in one statement; no row when the conversation exists already or the recipient has blocked
+   * the sender. Of concurrent first messages, one inserts the conversation; the others wait for that insert
+   * to commit, insert nothing, and are sent as any message to it is.
+   */
+  const sendFirst = prepareQuery((low: number, high: number, senderId: number, recipientId: number, content: string, at: number,
+    clientId: string | null) => db
+    .with('created', (cte) => cte.insertInto('conversations')
+      .columns(['user_low_id', 'user_high_id', 'last_message_id', 'message_count', 'updated_at'])
+      .expression(db.selectNoFrom([
+        sql<number>`${low}::bigint`.as('user_low_id'), sql<number>`${high}::bigint`.as('user_high_id'),
+        sql<number>`nextval(pg_get_serial_sequence('messages', 'id'))`.as('last_message_id'),
+        sql<number>`1`.as('message_count'), sql<number>`${at}::bigint`.as('updated_at'),
+      ]).where((eb) => eb.not(eb.exists(blockOfQuery(recipientId, senderId)))))
+      .onConflict((oc) => oc.columns(['user_low_id', 'user_high_id']).doNothing())
+      .returning(['id', 'last_message_id']))
+    .with('inserted', (cte) => cte.insertInto('messages')
+      .columns(['id', 'conversation_id', 'sender_id', 'recipient_id', 'content', 'created_at', 'client_id'])
+      .expression((eb) => eb.selectFrom('created').select([
+        'created.last_message_id', 'created.id',
+        sql<number>`${senderId}::bigint`.as('sender_id'),
+        sql<number>`${recipientId}::bigint`.as('recipient_id'),
+        sql<string>`${content}::text`.as('content'),
+        sql<number>`${at}::bigint`.as('created_at'),
+        sql<string | null>`${clientId}::text`.as('client_id'),
+      ]))
+      .returning(['id', 'conversation_id']))
+    .with('members', (cte) => cte.insertInto('conversation_members')
+      .columns(['conversation_id', 'user_id', 'last_read_id', 'unread_count', 'hidden', 'last_message_id'])
+      .expression((eb) => eb.selectFrom('inserted')
+        .innerJoin(sql<{ user_id: number }>`(select ${low}::bigint as user_id union select ${high}::bigint)`.as('member'), (join) => join.onTrue())
+        .select([
+          'inserted.conversation_id', 'member.user_id', sql<number>`0`.as('last_read_id'),
+          // The recipient has one unread, unless they wrote to themselves.
+          sql<number>`case when member.user_id = ${recipientId}::bigint and ${recipientId}::bigint <> ${senderId}::bigint
+            then 1 else 0 end`.as('unread_count'),
+          sql<number>`0`.as('hidden'), 'inserted.id',
+        ])))
+    .selectFrom('inserted').select(['inserted.id', 'inserted.conversation_id']));
   const recipientByColumn = {
     username_lower: prepareQuery((key: string) => activeUserBy(db, 'username_lower', key)),
     email_lower: prepareQuery((key: string) => activeUserBy(db, 'email_lower', key)),
@@ -229,12 +269,22 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
   async function findRecipientAndSend(message: OutgoingMessage): Promise<{ recipient: User; sent?: { id: number; conversationId: number } } | null> {
     const { column, key } = message.recipient;
     if (dialect !== 'postgres') return await recipientByColumn[column].first(db, key).then((recipient) => recipient ? { recipient } : null);
-    const row = await sendByColumn[column].first(db, key, message.sender.id, message.content, message.at, message.clientId);
+    const send = () => sendByColumn[column].first(db, key, message.sender.id, message.content, message.at, message.clientId);
+    let row = await send();
     if (!row) return null;
     const recipient = { id: row.recipient_id, username: row.recipient_username, email: row.recipient_email };
+    if (row.id === null && !row.blocked) {
+      // No conversation yet: the pair's first message.
+      const [low, high] = orderedPair(message.sender.id, recipient.id);
+      const first = await sendFirst.first(db, low, high, message.sender.id, recipient.id, message.content, message.at, message.clientId);
+      if (first) return { recipient, sent: { id: first.id, conversationId: first.conversation_id } };
+      // Another first message made the conversation meanwhile, or the recipient blocked the sender.
+      row = await send();
+      if (!row) return null;
+    }
     if (row.id !== null) return { recipient, sent: { id: row.id, conversationId: row.conversation_id! } };
     if (row.blocked) throw new SendBlocked();
-    return { recipient };
+    throw new Error(`no conversation of users ${message.sender.id} and ${recipient.id} after its first message`);
   }
 
   return {
