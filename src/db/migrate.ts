@@ -27,15 +27,23 @@ class ListedMigrationProvider implements MigrationProvider {
   }
 }
 
+/** The tables whose statistics the planner needs for the service's queries. */
+const PLANNED_TABLES = ['users', 'sessions', 'api_tokens', 'conversations', 'conversation_members', 'messages', 'blocks'] as const;
+
 /**
  * Brings the schema to the latest version; throws with the failing migration's error. On PostgreSQL a
- * migration that ran is followed by ANALYZE, so that the planner has statistics for what it changed
- * rather than waiting for autovacuum to gather them.
+ * migration that ran is followed by ANALYZE of the tables that hold rows, so that the planner has
+ * statistics for what it changed rather than waiting for autovacuum to gather them. An empty table is
+ * left unanalyzed: analyzed, PostgreSQL would take it for empty until the next ANALYZE, and plan for that
+ * while it fills; unanalyzed, it estimates from the table's size on disk as it grows.
  */
 export async function migrateToLatest(database: Database): Promise<string[]> {
   const names = applied(await (await migratorOf(database)).migrateToLatest());
   if (names.length > 0 && database.dialect === 'postgres') {
-    await sql`analyze users, sessions, api_tokens, conversations, conversation_members, messages, blocks`.execute(database.db);
+    for (const table of PLANNED_TABLES) {
+      const { rows } = await sql<{ filled: boolean }>`select exists (select from ${sql.table(table)}) as filled`.execute(database.db);
+      if (rows[0].filled) await sql`analyze ${sql.table(table)}`.execute(database.db);
+    }
   }
   return names;
 }

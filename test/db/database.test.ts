@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest, migrateUpTo } from '../../src/db/migrate.js';
-import { createTestDatabase, describeEachDatabase, whileNoSchemaIsDropped } from '../helpers/databases.js';
+import { createTestDatabase, describeEachDatabase, testDatabaseKinds, whileNoSchemaIsDropped } from '../helpers/databases.js';
 import { assertDatabaseConsistent } from '../helpers/invariants.js';
 
 const run = promisify(execFile);
@@ -73,3 +73,21 @@ describeEachDatabase('migrations', (kind) => {
     await assertDatabaseConsistent(database.db);
   });
 });
+
+test('on PostgreSQL, migrations analyze the tables that hold rows and leave empty ones to be estimated from their size',
+  { skip: !testDatabaseKinds().includes('postgres') && 'TEST_DATABASE_URL is not set' }, async (t) => {
+    const testDatabase = await createTestDatabase('postgres');
+    t.after(() => testDatabase.drop());
+    const { database } = testDatabase;
+    await whileNoSchemaIsDropped('postgres', () => migrateUpTo(database, '0004_credential_notices'));
+    await database.db.insertInto('users').values({
+      username: 'a', username_lower: 'a', email: 'a@example.com', email_lower: 'a@example.com',
+      password_hash: 'x', is_active: 1, date_joined: 0,
+    }).execute();
+    await whileNoSchemaIsDropped('postgres', () => migrateToLatest(database));
+    // reltuples is -1 until a table is first analyzed (or vacuumed).
+    const { rows } = await sql<{ relname: string; reltuples: number }>`select relname, reltuples from pg_class
+      where relnamespace = ${testDatabase.searchPath}::regnamespace and relname in ('users', 'messages', 'conversations')
+      order by relname`.execute(database.db);
+    assert.deepEqual(rows.map((row) => [row.relname, Number(row.reltuples)]), [['conversations', -1], ['messages', -1], ['users', 1]]);
+  });
