@@ -9,9 +9,13 @@ export interface BlockRecord {
   readonly created_at: number;
 }
 
+/** The block `blockerId` placed on `blockedId`, if any: read alone, or as a condition of another statement. */
+export function blockOf(db: Kysely<DatabaseSchema>, blockerId: number, blockedId: number) {
+  return db.selectFrom('blocks').select('blocker_id').where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId);
+}
+
 export function createBlocksRepository(db: Kysely<DatabaseSchema>) {
-  const blockOf = prepareQuery((blockerId: number, blockedId: number) => db.selectFrom('blocks').select('blocker_id')
-    .where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId));
+  const blockOfUser = prepareQuery((blockerId: number, blockedId: number) => blockOf(db, blockerId, blockedId));
 
   return {
     /** Records the block; blocking someone already blocked changes nothing. Returns whether it was new. */
@@ -36,7 +40,7 @@ export function createBlocksRepository(db: Kysely<DatabaseSchema>) {
     },
 
     async isBlocked(blockerId: number, blockedId: number): Promise<boolean> {
-      return (await blockOf.first(db, blockerId, blockedId)) !== undefined;
+      return (await blockOfUser.first(db, blockerId, blockedId)) !== undefined;
     },
 
     async countBy(blockerId: number): Promise<number> {

@@ -5,10 +5,12 @@ import { type TransactionRunner, transactionPerUnit } from '../../db/group-commi
 import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
+import { blockOf } from '../blocks/blocks.repository.js';
 import { orderedPair } from '../conversations/conversations.repository.js';
-import type { IdentifierColumn, IdentifierLookup, User } from '../users/user.js';
+import type { IdentifierLookup, User } from '../users/user.js';
 import { activeUserBy } from '../users/users.repository.js';
 import { type ConversationRow, inConversation, type MessageRecord } from './message.js';
+import { createPostgresSend } from './postgres-send.js';
 
 export interface OutgoingMessage {
   sender: User;
@@ -33,11 +35,13 @@ export interface InsertResult {
 
 /**
  * `transactions` runs each send's writes; with SQLite it group-commits concurrent sends. On
- * PostgreSQL a send to an existing conversation is one statement instead (one round trip), which also
- * finds the recipient and checks the block.
+ * PostgreSQL a send is one statement instead, which also finds the recipient and checks the block
+ * (two for a pair's first message: see postgres-send.ts).
  */
 export function createMessagesRepository(db: Kysely<DatabaseSchema>, transactions: TransactionRunner = transactionPerUnit(db),
   dialect: Dialect = 'sqlite') {
+  const postgresSend = dialect === 'postgres' ? createPostgresSend(db) : null;
+
   function selectMessages() {
     return db.selectFrom('messages')
       .innerJoin('users as sender', 'sender.id', 'messages.sender_id')
@@ -82,17 +86,13 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
     return query.where(lower).where(upper).orderBy('conversation_id', direction).orderBy('id', direction) as QB;
   }
 
-  /** The block `blockerId` placed on `blockedId`, if any: read alone, or as a condition of the send's writes. */
-  const blockOfQuery = (blockerId: number, blockedId: number) => db.selectFrom('blocks').select('blocker_id')
-    .where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId);
-
   // The send path and the history reads run these shapes on every request: built and compiled once.
   // No row when the recipient blocked the sender: the block is checked in the statement that writes.
   const countMessage = prepareQuery((low: number, high: number, at: number, senderId: number, recipientId: number) => db
     .updateTable('conversations')
     .set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: at }))
     .where('user_low_id', '=', low).where('user_high_id', '=', high)
-    .where((eb) => eb.not(eb.exists(blockOfQuery(recipientId, senderId))))
+    .where((eb) => eb.not(eb.exists(blockOf(db, recipientId, senderId))))
     .returning('id'));
   const insertMessage = prepareQuery((conversationId: number, senderId: number, recipientId: number, content: string,
     at: number, clientId: string | null) => db.insertInto('messages').values({
@@ -108,108 +108,11 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
         unread_count: eb('unread_count', '+', eb.case().when('user_id', '=', recipientId).then(unreadIncrement).else(0).end()),
       }))
       .where('conversation_id', '=', conversationId));
-  /**
-   * PostgreSQL: the recipient looked up, then what countInConversation, insertMessage, setLastMessage and
-   * advanceMembers do, as one statement, for a conversation that exists. One row when the recipient is
-   * an active user: with the message's id when it was stored, null when the recipient blocked the sender
-   * (`blocked`) or the pair has no conversation yet; no row for no such recipient.
-   *
-   * The update locks the conversation row and draws the message's id in its SET. Under READ COMMITTED
-   * (run alone, never in a stricter transaction), an update that finds the row changed by a transaction
-   * that committed after its snapshot, whether it waited for that one or not, evaluates its SET again on
-   * the newest version, drawing a newer id (the first one is left as a gap). So, as with the separate
-   * statements, a conversation's messages commit in id order. This relies on nothing else locking
-   * conversation rows (SELECT ... FOR UPDATE) before drawing a message id.
-   */
-  const sendByIdentifier = (column: IdentifierColumn) => prepareQuery((key: string, senderId: number, content: string, at: number,
-    clientId: string | null) => db
-    .with('recipient', () => activeUserBy(db, column, key))
-    .with('counted', (cte) => cte.updateTable('conversations')
-      .from('recipient')
-      .set((eb) => ({
-        message_count: eb('message_count', '+', 1),
-        updated_at: at,
-        last_message_id: sql<number>`nextval(pg_get_serial_sequence('messages', 'id'))`,
-      }))
-      .where('conversations.user_low_id', '=', sql<number>`least(recipient.id, ${senderId}::bigint)`)
-      .where('conversations.user_high_id', '=', sql<number>`greatest(recipient.id, ${senderId}::bigint)`)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('blocks').select('blocker_id')
-        .whereRef('blocks.blocker_id', '=', 'recipient.id').where('blocks.blocked_id', '=', senderId))))
-      .returning(['conversations.id', 'conversations.last_message_id', 'recipient.id as recipient_id']))
-    .with('inserted', (cte) => cte.insertInto('messages')
-      .columns(['id', 'conversation_id', 'sender_id', 'recipient_id', 'content', 'created_at', 'client_id'])
-      .expression((eb) => eb.selectFrom('counted').select([
-        'counted.last_message_id', 'counted.id',
-        // Typed, as parameters in a select list otherwise arrive as text.
-        sql<number>`${senderId}::bigint`.as('sender_id'),
-        'counted.recipient_id',
-        sql<string>`${content}::text`.as('content'),
-        sql<number>`${at}::bigint`.as('created_at'),
-        sql<string | null>`${clientId}::text`.as('client_id'),
-      ]))
-      .returning(['id', 'conversation_id', 'recipient_id']))
-    .with('advanced', (cte) => cte.updateTable('conversation_members')
-      .from('inserted')
-      .set((eb) => ({
-        last_message_id: eb.ref('inserted.id'),
-        hidden: 0,
-        // The recipient has one more unread, unless they wrote to themselves.
-        unread_count: eb('unread_count', '+', sql<number>`case when conversation_members.user_id = inserted.recipient_id
-          and inserted.recipient_id <> ${senderId}::bigint then 1 else 0 end`),
-      }))
-      .whereRef('conversation_members.conversation_id', '=', 'inserted.conversation_id'))
-    .selectFrom('recipient')
-    .leftJoin('inserted', (join) => join.onTrue())
-    .select((eb) => ['recipient.id as recipient_id', 'recipient.username as recipient_username', 'recipient.email as recipient_email',
-      'inserted.id', 'inserted.conversation_id',
-      eb.exists(eb.selectFrom('blocks').select('blocker_id')
-        .whereRef('blocks.blocker_id', '=', 'recipient.id').where('blocks.blocked_id', '=', senderId)).as('blocked')]));
-  const sendByColumn = { username_lower: sendByIdentifier('username_lower'), email_lower: sendByIdentifier('email_lower') };
-  /**
-   * PostgreSQL: a pair's first message, with their conversation and its member rows (one for notes to
-   * oneself), in one statement; no row when the conversation exists already or the recipient has blocked
-   * the sender. Of concurrent first messages, one inserts the conversation; the others wait for that insert
-   * to commit, insert nothing, and are sent as any message to it is.
-   */
-  const sendFirst = prepareQuery((low: number, high: number, senderId: number, recipientId: number, content: string, at: number,
-    clientId: string | null) => db
-    .with('created', (cte) => cte.insertInto('conversations')
-      .columns(['user_low_id', 'user_high_id', 'last_message_id', 'message_count', 'updated_at'])
-      .expression(db.selectNoFrom([
-        sql<number>`${low}::bigint`.as('user_low_id'), sql<number>`${high}::bigint`.as('user_high_id'),
-        sql<number>`nextval(pg_get_serial_sequence('messages', 'id'))`.as('last_message_id'),
-        sql<number>`1`.as('message_count'), sql<number>`${at}::bigint`.as('updated_at'),
-      ]).where((eb) => eb.not(eb.exists(blockOfQuery(recipientId, senderId)))))
-      .onConflict((oc) => oc.columns(['user_low_id', 'user_high_id']).doNothing())
-      .returning(['id', 'last_message_id']))
-    .with('inserted', (cte) => cte.insertInto('messages')
-      .columns(['id', 'conversation_id', 'sender_id', 'recipient_id', 'content', 'created_at', 'client_id'])
-      .expression((eb) => eb.selectFrom('created').select([
-        'created.last_message_id', 'created.id',
-        sql<number>`${senderId}::bigint`.as('sender_id'),
-        sql<number>`${recipientId}::bigint`.as('recipient_id'),
-        sql<string>`${content}::text`.as('content'),
-        sql<number>`${at}::bigint`.as('created_at'),
-        sql<string | null>`${clientId}::text`.as('client_id'),
-      ]))
-      .returning(['id', 'conversation_id']))
-    .with('members', (cte) => cte.insertInto('conversation_members')
-      .columns(['conversation_id', 'user_id', 'last_read_id', 'unread_count', 'hidden', 'last_message_id'])
-      .expression((eb) => eb.selectFrom('inserted')
-        .innerJoin(sql<{ user_id: number }>`(select ${low}::bigint as user_id union select ${high}::bigint)`.as('member'), (join) => join.onTrue())
-        .select([
-          'inserted.conversation_id', 'member.user_id', sql<number>`0`.as('last_read_id'),
-          // The recipient has one unread, unless they wrote to themselves.
-          sql<number>`case when member.user_id = ${recipientId}::bigint and ${recipientId}::bigint <> ${senderId}::bigint
-            then 1 else 0 end`.as('unread_count'),
-          sql<number>`0`.as('hidden'), 'inserted.id',
-        ])))
-    .selectFrom('inserted').select(['inserted.id', 'inserted.conversation_id']));
   const recipientByColumn = {
     username_lower: prepareQuery((key: string) => activeUserBy(db, 'username_lower', key)),
     email_lower: prepareQuery((key: string) => activeUserBy(db, 'email_lower', key)),
   };
-  const blockOf = prepareQuery(blockOfQuery);
+  const blockOfRecipient = prepareQuery((blockerId: number, blockedId: number) => blockOf(db, blockerId, blockedId));
   const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
   // A page of the conversation's messages up to `lastId`, read from one end: see pageOfConversation.
   const pageFrom = (direction: 'asc' | 'desc') => prepareQuery((conversationId: number, lastId: number, limit: number, offset: number) =>
@@ -242,7 +145,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
     const counted = await countMessage.first(trx, low, high, at, senderId, recipientId);
     if (counted) return counted.id;
     // No row: the pair's first message, or a block.
-    if (recipientId !== senderId && await blockOf.first(trx, recipientId, senderId)) throw new SendBlocked();
+    if (recipientId !== senderId && await blockOfRecipient.first(trx, recipientId, senderId)) throw new SendBlocked();
     // Concurrent first messages: the unique pair lets one insert win; the others wait for it and count in its row.
     await trx.insertInto('conversations')
       .values({ user_low_id: low, user_high_id: high, last_message_id: null, message_count: 0, updated_at: at })
@@ -263,28 +166,18 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
   }
 
   /**
-   * The recipient, and the message stored in one statement when that could be done (PostgreSQL, to a
-   * conversation that exists); null for no such recipient.
+   * The recipient, and the message stored in one statement when that could be done (PostgreSQL); null
+   * for no such recipient.
    */
   async function findRecipientAndSend(message: OutgoingMessage): Promise<{ recipient: User; sent?: { id: number; conversationId: number } } | null> {
-    const { column, key } = message.recipient;
-    if (dialect !== 'postgres') return await recipientByColumn[column].first(db, key).then((recipient) => recipient ? { recipient } : null);
-    const send = () => sendByColumn[column].first(db, key, message.sender.id, message.content, message.at, message.clientId);
-    let row = await send();
-    if (!row) return null;
-    const recipient = { id: row.recipient_id, username: row.recipient_username, email: row.recipient_email };
-    if (row.id === null && !row.blocked) {
-      // No conversation yet: the pair's first message.
-      const [low, high] = orderedPair(message.sender.id, recipient.id);
-      const first = await sendFirst.first(db, low, high, message.sender.id, recipient.id, message.content, message.at, message.clientId);
-      if (first) return { recipient, sent: { id: first.id, conversationId: first.conversation_id } };
-      // Another first message made the conversation meanwhile, or the recipient blocked the sender.
-      row = await send();
-      if (!row) return null;
+    if (postgresSend === null) {
+      const { column, key } = message.recipient;
+      return await recipientByColumn[column].first(db, key).then((recipient) => recipient ? { recipient } : null);
     }
-    if (row.id !== null) return { recipient, sent: { id: row.id, conversationId: row.conversation_id! } };
-    if (row.blocked) throw new SendBlocked();
-    throw new Error(`no conversation of users ${message.sender.id} and ${recipient.id} after its first message`);
+    const result = await postgresSend.send(message);
+    if (result === null) return null;
+    if (result.blocked) throw new SendBlocked();
+    return { recipient: result.recipient, sent: result.sent };
   }
 
   return {
