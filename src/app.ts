@@ -132,7 +132,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Limits the routes registered from here on: not the docs, the health probes or the metrics.
   await registerRateLimits(app, config);
   const cookies = { secureCookies: config.secureCookies };
-  await app.register(authRoutes, { auth, cookies });
+  await app.register(authRoutes, { auth, cookies, trustedOrigins: config.trustedOrigins });
   await app.register(tokensRoutes, { tokens });
   await app.register(usersRoutes, { users: createUsersService({ users }) });
   const blocks = createBlocksService({ blocks: createBlocksRepository(database.db), users });

@@ -20,6 +20,7 @@ export const csrfMissing = () => new ApiError(403, { detail: 'CSRF Failed: CSRF 
 export const csrfIncorrect = () => new ApiError(403, { detail: 'CSRF Failed: CSRF token incorrect.' });
 export const originNotTrusted = (origin: string) =>
   new ApiError(403, { detail: `CSRF Failed: Origin checking failed - ${origin} does not match any trusted origins.` });
+export const crossSiteLogout = () => new ApiError(403, { detail: 'CSRF Failed: a request from another site may not log out.' });
 export const invalidCredentials = () => new ApiError(401, { detail: 'Invalid username or password.' });
 /** DRF's TokenAuthentication: an unknown, revoked or malformed token, with the scheme to use. */
 export const invalidToken = () => new ApiError(401, { detail: 'Invalid token.' }, { 'www-authenticate': 'Token' });

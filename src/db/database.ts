@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -11,6 +10,7 @@ import { DirectSqlite } from './direct-sqlite.js';
 import { TurnSnapshot } from './turn-snapshot.js';
 import { withStatementCache } from './statement-cache.js';
 import { WalFile } from './wal-file.js';
+import { makePrivateDatabaseFiles, makePrivateFolder } from '../runtime/private-files.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -80,7 +80,10 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
 }
 
 function openSqlite(path: string, exclusive: boolean): Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    makePrivateFolder(dirname(path));
+    makePrivateDatabaseFiles(path);
+  }
   const connection = new SQLite(path);
   try {
     configureSqlite(connection, exclusive);

@@ -17,3 +17,23 @@ export function isSameOrTrustedOrigin(origin: string, req: FastifyRequest, trust
     return false;
   }
 }
+
+/**
+ * Whether a browser sent this request from another site: it says so (`Sec-Fetch-Site: cross-site`), or
+ * its `Origin` or `Referer` names a site that is neither this one nor trusted. A Referer that is not a URL
+ * counts as foreign. Clients that are not browsers send none of these, and are never taken for cross-site.
+ */
+export function isCrossSite(req: FastifyRequest, trusted: ReadonlySet<string>): boolean {
+  if (req.headers['sec-fetch-site'] === 'cross-site') return true;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !isSameOrTrustedOrigin(origin, req, trusted)) return true;
+  const referer = req.headers.referer;
+  if (referer === undefined) return false;
+  let refererOrigin: string;
+  try {
+    refererOrigin = new URL(referer).origin;
+  } catch {
+    return true;
+  }
+  return !isSameOrTrustedOrigin(refererOrigin, req, trusted);
+}

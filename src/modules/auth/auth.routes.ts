@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { clearLoginCookies, type CookiePolicy, SESSION_COOKIE, setLoginCookies } from '../../http/cookies.js';
 import { Detail, FieldErrors, OPTIONAL_SESSION } from '../../http/common.schemas.js';
+import { crossSiteLogout } from '../../errors.js';
+import { isCrossSite } from '../../plugins/origin.js';
 import { UserSchema } from '../users/users.schemas.js';
 import type { AuthService } from './auth.service.js';
 import { LoginBody, LoginResponse, RegisterBody } from './auth.schemas.js';
@@ -24,7 +26,9 @@ function trimNameAndEmail(req: FastifyRequest, _reply: FastifyReply, done: () =>
   done();
 }
 
-export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies: CookiePolicy }> = async (app, opts) => {
+export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies: CookiePolicy; trustedOrigins: readonly string[] }> = async (app, opts) => {
+  const trustedOrigins = new Set(opts.trustedOrigins);
+
   app.post('/register/', {
     schema: {
       tags: ['auth'],
@@ -67,18 +71,29 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
   app.route({
     method: ['GET', 'POST'],
     url: '/logout/',
+    // A HEAD is answered 405: it must not log anyone out, and answering it as a GET would say it did.
+    exposeHeadRoute: false,
     schema: {
       tags: ['auth'],
       summary: 'Log out',
       security: [...OPTIONAL_SESSION, { apiToken: [] }],
       description: 'Deletes the session on the server and clears the cookies. Succeeds when not logged in. '
-        + 'A POST made with a live session needs the CSRF token, like every unsafe request.',
+        + 'A POST made with a live session needs the CSRF token, like every unsafe request. A request a browser '
+        + 'sent from another site (`Sec-Fetch-Site: cross-site`, or an `Origin` or `Referer` of a site neither '
+        + 'this one nor trusted) is refused and changes nothing, so that no page can log its visitors out with a '
+        + 'link or an image. `HEAD` is not allowed.',
       response: {
         200: LoggedOut,
         401: { ...Detail, description: 'An `Authorization` header with an unknown, revoked or malformed token.' },
-        403: { ...Detail, description: 'A foreign Origin, or a POST with a live session and no CSRF token.' },
+        403: {
+          ...Detail,
+          description: 'A request from another site, or a POST with a live session and no CSRF token.',
+          examples: [{ detail: 'CSRF Failed: a request from another site may not log out.' }],
+        },
       },
     },
+    // Before the session is looked at: a cross-site request is refused whoever sent it.
+    onRequest: (req, _reply, done) => done(isCrossSite(req, trustedOrigins) ? crossSiteLogout() : undefined),
     preHandler: app.identifyUser,
     handler: async (req, reply) => {
       const key = req.cookies[SESSION_COOKIE];

@@ -70,7 +70,7 @@ export const ConversationQuery = Type.Object({
   page: Type.Optional(Type.String({ description: 'Page-number form: page number (1 is the oldest) or `last`.', examples: ['1', 'last'] })),
   page_size: Type.Optional(Type.String({ description: 'Page-number form: messages per page (default 10, at most 100).', examples: ['10'] })),
   before: Type.Optional({ ...MessageId, description: 'Keyset form: messages older than this id, newest first.' }),
-  after: Type.Optional({ ...MessageId, description: 'Keyset form: messages newer than this id, oldest first.' }),
+  after: Type.Optional({ ...MessageId, minimum: 0, description: 'Keyset form: messages newer than this id, oldest first; `after=0` reads from the oldest.' }),
   around: Type.Optional({ ...MessageId, description: 'Keyset form: this message with the ones just before and after it, oldest first.' }),
   // Capped rather than refused above the maximum, as DRF caps a page size.
   limit: Type.Optional(Type.Integer({ minimum: 1, description: `Keyset form: at most this many messages (default ${HISTORY_DEFAULT_LIMIT}; above ${HISTORY_MAX_LIMIT} counts as ${HISTORY_MAX_LIMIT}).` })),

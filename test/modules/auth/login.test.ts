@@ -318,6 +318,55 @@ describeEachDatabase('/logout/', (kind) => {
     assert.equal((await laptop.get('/users-list/')).statusCode, 200);
   });
 
+  test('a logout a browser sent from another site is refused and keeps the session and its cookies', async (t) => {
+    const { app } = await buildTestApp(t, kind, { TRUSTED_ORIGINS: 'https://app.example.com' });
+    const alice = await signUp(app, 'alice');
+    const crossSite = [
+      ['GET', { 'sec-fetch-site': 'cross-site' }],
+      ['GET', { origin: 'https://evil.example' }],
+      ['GET', { origin: 'null' }],
+      ['GET', { referer: 'https://evil.example/page.html' }],
+      ['GET', { referer: 'not a url' }],
+      ['POST', { 'sec-fetch-site': 'cross-site' }],
+      ['POST', { referer: 'https://evil.example/form' }],
+    ] as const;
+    for (const [method, headers] of crossSite) {
+      const res = await alice.request(method, '/logout/', undefined, headers);
+      assert.equal(res.statusCode, 403, `${method} ${JSON.stringify(headers)}`);
+      assert.deepEqual(res.json(), { detail: 'CSRF Failed: a request from another site may not log out.' });
+      assert.equal(res.headers['set-cookie'], undefined, 'no cookie is cleared');
+      assert.equal((await alice.get('/users-list/')).statusCode, 200, `still logged in after ${method} ${JSON.stringify(headers)}`);
+    }
+  });
+
+  test('a logout from this site, a trusted origin or a client that is no browser still logs out', async (t) => {
+    const { app } = await buildTestApp(t, kind, { TRUSTED_ORIGINS: 'https://app.example.com' });
+    const sameSite: Record<string, string>[] = [
+      { 'sec-fetch-site': 'same-origin', referer: 'http://localhost:80/chat' },
+      { 'sec-fetch-site': 'none' },
+      { origin: 'https://app.example.com', referer: 'https://app.example.com/settings' },
+      {},
+    ];
+    await register(app, 'alice');
+    for (const headers of sameSite) {
+      const alice = new TestClient(app);
+      assert.equal((await alice.login('alice')).statusCode, 200);
+      const res = await alice.get('/logout/', headers);
+      assert.equal(res.statusCode, 200, JSON.stringify(headers));
+      assert.equal((await alice.get('/users-list/')).statusCode, 403, `logged out with ${JSON.stringify(headers)}`);
+    }
+  });
+
+  test('HEAD /logout/ is not allowed and logs nobody out', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const alice = await signUp(app, 'alice');
+    const res = await alice.request('HEAD', '/logout/');
+    assert.equal(res.statusCode, 405);
+    assert.equal(res.headers.allow, 'GET, POST');
+    assert.equal(res.headers['set-cookie'], undefined);
+    assert.equal((await alice.get('/users-list/')).statusCode, 200);
+  });
+
   test('a username or password holding a NUL is refused as DRF\'s CharField refuses it, and sets no session', async (t) => {
     const { app } = await buildTestApp(t, kind);
     await register(app, 'alice');

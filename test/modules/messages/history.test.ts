@@ -110,6 +110,20 @@ describeEachDatabase('conversation history by message id', (kind) => {
     assert.equal(page.has_newer, true);
   });
 
+  test('after=0 reads from the start: a client that has seen nothing catches up with it', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const { alice, sent } = await history(app, 10);
+    const first = await slice(alice, 'after=0&limit=4');
+    assert.deepEqual(ids(first.results), ids(sent.slice(0, 4)));
+    assert.equal(first.has_older, false);
+    assert.equal(first.has_newer, true);
+    const everything = await slice(alice, 'after=0');
+    assert.deepEqual(everything, { results: everything.results, has_older: false, has_newer: false });
+    assert.deepEqual(ids(everything.results), ids(sent));
+    const stranger = await signUp(app, 'dave');
+    assert.deepEqual(await slice(stranger, 'after=0'), { results: [], has_older: false, has_newer: false }, 'no conversation yet');
+  });
+
   test('around= answers the message with its neighbours oldest first', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const { alice, sent } = await history(app, 10);
@@ -170,13 +184,14 @@ describeEachDatabase('conversation history by message id', (kind) => {
     }
   });
 
-  test('a cursor that is not a positive whole number is refused', async (t) => {
+  test('a cursor that is not a whole number, or below 1 (below 0 for after=), is refused', async (t) => {
     const { app } = await buildTestApp(t, kind);
     const { alice } = await history(app, 2);
     const refusals: [string, object][] = [
       ['before=abc', { before: ['A valid integer is required.'] }],
       ['before=1.5', { before: ['A valid integer is required.'] }],
-      ['after=0', { after: ['Ensure this value is greater than or equal to 1.'] }],
+      ['after=-1', { after: ['Ensure this value is greater than or equal to 0.'] }],
+      ['before=0', { before: ['Ensure this value is greater than or equal to 1.'] }],
       ['around=-1', { around: ['Ensure this value is greater than or equal to 1.'] }],
     ];
     for (const [query, errors] of refusals) {
