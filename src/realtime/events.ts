@@ -13,11 +13,13 @@ export type RealtimeEvent =
 
 export const noEvents: EventSink = { publish() {} };
 
-export function messageEvent(type: 'message.created' | 'message.updated' | 'message.deleted', message: MessageRecord): RealtimeEvent {
-  return { type, conversation: message.conversation_id, message: presentMessage(message) };
-}
-
-/** Both participants of a message (once, for a note to self). */
-export function participantsOf(message: MessageRecord): number[] {
-  return message.sender_id === message.recipient_id ? [message.sender_id] : [message.sender_id, message.recipient_id];
+/**
+ * Tells both participants of a message (once, for a note to self) that it was created, edited or deleted,
+ * each with the message as they see it.
+ */
+export function publishMessageEvent(events: EventSink, type: 'message.created' | 'message.updated' | 'message.deleted',
+  message: MessageRecord): void {
+  events.publish([message.sender_id], { type, conversation: message.conversation_id, message: presentMessage(message, message.sender_id) });
+  if (message.recipient_id === message.sender_id) return;
+  events.publish([message.recipient_id], { type, conversation: message.conversation_id, message: presentMessage(message, message.recipient_id) });
 }

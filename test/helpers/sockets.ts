@@ -12,7 +12,7 @@ export interface ServerEvent {
   conversation?: number | null;
   message?: {
     id: number; sender: number; recipient: number; sender_username: string; recipient_username: string;
-    content: string; edited_at: string | null; deleted: boolean;
+    content: string; edited_at: string | null; deleted: boolean; client_id?: string | null;
   };
   reader?: number;
   reader_username?: string;

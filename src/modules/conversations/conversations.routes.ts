@@ -8,10 +8,10 @@ import {
 } from './conversations.schemas.js';
 import type { ConversationsService } from './conversations.service.js';
 
-const presentEntry = (entry: InboxEntry) => ({
+const presentEntry = (entry: InboxEntry, viewerId: number) => ({
   id: entry.id,
   peer: entry.peer,
-  last_message: presentMessage(entry.lastMessage),
+  last_message: presentMessage(entry.lastMessage, viewerId),
   message_count: entry.messageCount,
   unread_count: entry.unreadCount,
   last_read_id: entry.lastReadId,
@@ -37,7 +37,7 @@ export const conversationsRoutes: FastifyPluginAsyncTypebox<{ conversations: Con
       url.searchParams.set('before', String(page.nextBefore));
       next = url.toString();
     }
-    return { next, results: page.entries.map(presentEntry) };
+    return { next, results: page.entries.map((entry) => presentEntry(entry, req.user!.id)) };
   });
 
   app.post('/conversations/:user/read/', {

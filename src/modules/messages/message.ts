@@ -46,8 +46,11 @@ export function inConversation(row: ConversationRow, conversationId: number, a: 
 
 const iso = (millis: number | null) => (millis === null ? null : isoTime(millis));
 
-/** The message object of the API. */
-export function presentMessage(message: MessageRecord) {
+/**
+ * The message object of the API, as user `viewerId` (its sender or its recipient) sees it: the client id
+ * is the sender's own idempotency key, shown to the sender only.
+ */
+export function presentMessage(message: MessageRecord, viewerId: number) {
   return {
     id: message.id,
     sender: message.sender_id,
@@ -57,7 +60,7 @@ export function presentMessage(message: MessageRecord) {
     content: message.deleted_at === null ? message.content ?? '' : '',
     timestamp: iso(message.created_at)!,
     edited_at: iso(message.edited_at),
-    client_id: message.client_id,
+    client_id: viewerId === message.sender_id ? message.client_id : null,
     deleted: message.deleted_at !== null,
     conversation: message.conversation_id,
   };

@@ -51,7 +51,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       content: req.body.content,
       clientId: canonicalUuid(req.body.client_id) ?? idempotencyKey(req.headers['idempotency-key']),
     });
-    return reply.code(replayed ? 200 : 201).send(presentMessage(message));
+    return reply.code(replayed ? 200 : 201).send(presentMessage(message, req.user!.id));
   });
 
   app.get('/messages/', {
@@ -65,7 +65,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
     onRequest: app.requireUser,
   }, async (req) => {
     const page = await opts.messages.listOwn(req.user!, readPageRequest(req.query));
-    return pageEnvelope(req, page, presentMessage);
+    return pageEnvelope(req, page, (message) => presentMessage(message, req.user!.id));
   });
 
   const messageId = (raw: string) => {
@@ -81,7 +81,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       response: { 200: MessageSchema, ...authErrorResponses, 404: { ...Detail, description: 'No such message of yours.' } },
     },
     onRequest: app.requireUser,
-  }, async (req) => presentMessage(await opts.messages.get(req.user!, messageId(req.params.id))));
+  }, async (req) => presentMessage(await opts.messages.get(req.user!, messageId(req.params.id)), req.user!.id));
 
   app.patch('/messages/:id/', {
     schema: {
@@ -106,7 +106,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       await opts.messages.assertEditable(req.user!, messageId(req.params.id));
       return payload;
     },
-  }, async (req) => presentMessage(await opts.messages.edit(req.user!, messageId(req.params.id), req.body.content)));
+  }, async (req) => presentMessage(await opts.messages.edit(req.user!, messageId(req.params.id), req.body.content), req.user!.id));
 
   app.delete('/messages/:id/', {
     schema: {
@@ -158,9 +158,9 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       const cursor = before !== undefined ? { before } : after !== undefined ? { after } : { around: around! };
       const limit = Math.min(req.query.limit ?? HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT);
       const slice = await opts.messages.history(req.user!, req.params.recipient, cursor, limit);
-      return { ...slice, results: slice.results.map(presentMessage) };
+      return { ...slice, results: slice.results.map((message) => presentMessage(message, req.user!.id)) };
     }
     const page = await opts.messages.conversationPage(req.user!, req.params.recipient, readPageRequest(req.query));
-    return pageEnvelope(req, page, presentMessage);
+    return pageEnvelope(req, page, (message) => presentMessage(message, req.user!.id));
   });
 };

@@ -12,7 +12,7 @@ export const MessageSchema = Type.Object({
   content: Type.String({ description: 'Empty once the message is deleted.' }),
   timestamp: Type.String({ format: 'date-time', description: 'When it was sent (UTC).' }),
   edited_at: NullableString({ format: 'date-time' }),
-  client_id: NullableString({ description: 'The idempotency key it was sent with, if any.' }),
+  client_id: NullableString({ description: 'The idempotency key it was sent with, if any: shown to its sender only, `null` to its recipient.' }),
   deleted: Type.Boolean({ description: 'A deleted message stays in the history as a tombstone: no content.' }),
   conversation: Type.Integer({ description: 'The conversation id (one conversation per pair of users).' }),
 }, {

@@ -1,6 +1,6 @@
 import { ApiError, fieldError, notFound, recipientNotFound } from '../../errors.js';
 import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
-import { type EventSink, messageEvent, participantsOf } from '../../realtime/events.js';
+import { type EventSink, publishMessageEvent } from '../../realtime/events.js';
 import { type BlocksService, cannotMessage } from '../blocks/blocks.service.js';
 import type { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { identifierLookup, type User } from '../users/user.js';
@@ -76,7 +76,7 @@ export function createMessagesService(deps: {
         if (original) return { message: original, replayed: true };
         throw result === 'blocked' ? cannotMessage() : recipientNotFound();
       }
-      if (!result.replayed) deps.events.publish(participantsOf(result.message), messageEvent('message.created', result.message));
+      if (!result.replayed) publishMessageEvent(deps.events, 'message.created', result.message);
       return result;
     },
 
@@ -105,7 +105,7 @@ export function createMessagesService(deps: {
         throw deletedMessage();
       }
       const edited = await get(caller, id);
-      deps.events.publish(participantsOf(edited), messageEvent('message.updated', edited));
+      publishMessageEvent(deps.events, 'message.updated', edited);
       return edited;
     },
 
@@ -115,7 +115,7 @@ export function createMessagesService(deps: {
       if (message.sender_id !== caller.id) throw notYourMessage();
       if (await deps.messages.softDelete(message, now())) {
         const deleted = await get(caller, id);
-        deps.events.publish(participantsOf(deleted), messageEvent('message.deleted', deleted));
+        publishMessageEvent(deps.events, 'message.deleted', deleted);
         return deleted;
       }
       return get(caller, id);

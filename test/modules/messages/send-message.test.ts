@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { buildTestApp, type TestApp } from '../../helpers/app.js';
 import { register, signUp, TestClient } from '../../helpers/client.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
+import { connect, listen, nextEvent } from '../../helpers/sockets.js';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const CLIENT_ID = '0b6a3c6e-4f2d-4c1a-9e8b-7d5f1a2b3c4d';
@@ -338,6 +339,39 @@ describeEachDatabase('sending a message idempotently', (kind) => {
     assert.equal((await stored(app)).messages, 1);
     assert.deepEqual((await conversationRows(app)).map((row) => Number(row.message_count)), [1]);
     assert.equal(await unreadCountOf(app, bob.id), 1);
+  });
+
+  test('the client_id is shown to the sender only: the recipient sees null in every answer and event', async (t) => {
+    const app = await buildTestApp(t, kind);
+    const url = await listen(app.app);
+    const alice = await signUp(app.app, 'alice');
+    const bob = await signUp(app.app, 'bob');
+    const aliceSocket = await connect(t, url, { as: alice });
+    const bobSocket = await connect(t, url, { as: bob });
+    const sent = await alice.post('/messages/', { recipient: 'bob', content: 'hi', client_id: CLIENT_ID });
+    assert.equal(sent.json().client_id, CLIENT_ID);
+    const id = sent.json().id as number;
+    const clientIdOf = (message: { client_id?: string | null }) => message.client_id;
+    assert.equal(clientIdOf((await nextEvent(aliceSocket, 'message.created')).message!), CLIENT_ID);
+    assert.equal(clientIdOf((await nextEvent(bobSocket, 'message.created')).message!), null);
+
+    const views = async (client: TestClient) => [
+      (await client.get(`/messages/${id}/`)).json(),
+      (await client.get(`/list-messages/${client === alice ? 'bob' : 'alice'}/`)).json().results[0],
+      (await client.get(`/list-messages/${client === alice ? 'bob' : 'alice'}/?after=0`)).json().results[0],
+      (await client.get('/messages/')).json().results[0],
+      (await client.get('/conversations/')).json().results[0].last_message,
+    ];
+    for (const view of await views(alice)) assert.equal(view.client_id, CLIENT_ID, JSON.stringify(view));
+    for (const view of await views(bob)) assert.equal(view.client_id, null, JSON.stringify(view));
+
+    const edited = await alice.patch(`/messages/${id}/`, { content: 'hi again' });
+    assert.equal(edited.json().client_id, CLIENT_ID);
+    assert.equal(clientIdOf((await nextEvent(aliceSocket, 'message.updated')).message!), CLIENT_ID);
+    assert.equal(clientIdOf((await nextEvent(bobSocket, 'message.updated')).message!), null);
+    assert.equal((await alice.delete(`/messages/${id}/`)).statusCode, 204);
+    assert.equal(clientIdOf((await nextEvent(bobSocket, 'message.deleted')).message!), null);
+    assert.equal(clientIdOf((await nextEvent(aliceSocket, 'message.deleted')).message!), CLIENT_ID);
   });
 
   test('a replay returns the original even when its content differs', async (t) => {
