@@ -137,7 +137,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(usersRoutes, { users: createUsersService({ users }) });
   const blocks = createBlocksService({ blocks: createBlocksRepository(database.db), users });
   await app.register(messagesRoutes, { messages: createMessagesService({ messages, conversations, blocks, events: hub }) });
-  await app.register(conversationsRoutes, { conversations: createConversationsService({ conversations, events: hub }) });
+  await app.register(conversationsRoutes, { conversations: createConversationsService({ conversations, blocks, events: hub }) });
   await app.register(blocksRoutes, { blocks });
   await registerRealtime(app, {
     hub, auth, tokens, conversations, blocks,

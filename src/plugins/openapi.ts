@@ -22,7 +22,8 @@ A foreign \`Origin\` gets 403 and missing or bad credentials 401, as HTTP answer
 every open socket of both participants, on any instance, after a first \`{"type": "ready"}\` frame that says
 events now reach the socket: \`message.created\`, \`message.updated\`,
 \`message.deleted\` (\`{"type", "conversation", "message"}\`, the message as the history shows it),
-\`conversation.read\` (\`{"type", "conversation", "reader", "reader_username", "last_read_id", "unread_count"}\`)
+\`conversation.read\` (\`{"type", "conversation", "reader", "reader_username", "last_read_id", "unread_count"}\`, when a read mark
+moved; not to a peer who blocked the reader)
 and \`typing\` (\`{"type", "conversation", "from", "from_username"}\`). A client sends
 \`{"type": "typing", "to": "<user>"}\` (rate-limited, never stored); a bad frame gets \`{"type": "error", "detail"}\`.
 Close codes: 1001 server shutting down, 4001 session or token ended (logout, revocation, expiry), 4008 the client

@@ -32,6 +32,11 @@ export interface ReadState {
   readonly unreadCount: number;
 }
 
+/** A read state, and whether the mark moved to reach it. */
+export interface MarkedRead extends ReadState {
+  readonly moved: boolean;
+}
+
 /** Conversations are keyed by the ordered pair of their members' ids. */
 export function orderedPair(a: number, b: number): [low: number, high: number] {
   return a <= b ? [a, b] : [b, a];
@@ -150,25 +155,28 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>, dialec
      * Moves the reader's mark forward to `upTo` (never back) and recounts what is still unread: the
      * peer's live messages after the mark, a range of the (conversation, id) index no longer than the
      * unread backlog. The first update locks the member row, which every send to this reader also
-     * updates, so concurrent sends and reads cannot lose a count.
+     * updates, so concurrent sends and reads cannot lose a count. `moved` says whether the mark moved.
      */
-    async markRead(conversationId: number, readerId: number, peerId: number, upTo: number): Promise<ReadState> {
+    async markRead(conversationId: number, readerId: number, peerId: number, upTo: number): Promise<MarkedRead> {
       return db.transaction().execute(async (trx) => {
-        await trx.updateTable('conversation_members')
-          .set({ last_read_id: sql<number>`case when last_read_id < ${upTo} then ${upTo} else last_read_id end` })
-          .where('conversation_id', '=', conversationId).where('user_id', '=', readerId).execute();
-        const member = await trx.selectFrom('conversation_members').select('last_read_id')
+        const member = () => trx.updateTable('conversation_members')
+          .where('conversation_id', '=', conversationId).where('user_id', '=', readerId);
+        const marked = await member().set({ last_read_id: upTo }).where('last_read_id', '<', upTo).executeTakeFirst();
+        const moved = Number(marked.numUpdatedRows) > 0;
+        // A mark already past `upTo` is left as it is, and its row locked all the same for the recount.
+        if (!moved) await member().set((eb) => ({ last_read_id: eb.ref('last_read_id') })).execute();
+        const { last_read_id: lastReadId } = await trx.selectFrom('conversation_members').select('last_read_id')
           .where('conversation_id', '=', conversationId).where('user_id', '=', readerId).executeTakeFirstOrThrow();
         const unreadCount = readerId === peerId ? 0 : Number((await trx.selectFrom('messages')
           .select((eb) => eb.fn.countAll<number>().as('count'))
           .where('conversation_id', '=', conversationId)
-          .where('id', '>', member.last_read_id)
+          .where('id', '>', lastReadId)
           .where('sender_id', '=', peerId)
           .where('deleted_at', 'is', null)
           .executeTakeFirstOrThrow()).count);
         await trx.updateTable('conversation_members').set({ unread_count: unreadCount })
           .where('conversation_id', '=', conversationId).where('user_id', '=', readerId).execute();
-        return { lastReadId: member.last_read_id, unreadCount };
+        return { lastReadId, unreadCount, moved };
       });
     },
   };

@@ -1,5 +1,6 @@
 import { fieldError, notFound } from '../../errors.js';
 import type { EventSink } from '../../realtime/events.js';
+import type { BlocksService } from '../blocks/blocks.service.js';
 import type { User } from '../users/user.js';
 import type { ConversationsRepository, InboxEntry, ReadState } from './conversations.repository.js';
 
@@ -13,6 +14,7 @@ const noSuchMessage = () => fieldError('up_to', 'There is no message with this i
 
 export function createConversationsService(deps: {
   conversations: ConversationsRepository;
+  blocks: Pick<BlocksService, 'mayMessage'>;
   events: EventSink;
 }) {
   return {
@@ -28,12 +30,16 @@ export function createConversationsService(deps: {
       if (!found?.conversation) throw notFound();
       const { peer: other, conversation } = found;
       if (!(await deps.conversations.containsMessage(conversation.id, upTo))) throw noSuchMessage();
-      const state = await deps.conversations.markRead(conversation.id, caller.id, other.id, upTo);
-      // Both sides hear of it: the reader's other devices update their badge, the peer sees a read receipt.
-      deps.events.publish([caller.id, other.id], {
-        type: 'conversation.read', conversation: conversation.id, reader: caller.id, reader_username: caller.username,
-        last_read_id: state.lastReadId, unread_count: state.unreadCount,
-      });
+      const { moved, ...state } = await deps.conversations.markRead(conversation.id, caller.id, other.id, upTo);
+      if (moved) {
+        // The reader's other devices update their badge, and the peer sees a read receipt, unless the peer
+        // blocked the reader: then the reader's activity is none of the peer's business.
+        const peerHears = other.id !== caller.id && await deps.blocks.mayMessage(caller, other);
+        deps.events.publish(peerHears ? [caller.id, other.id] : [caller.id], {
+          type: 'conversation.read', conversation: conversation.id, reader: caller.id, reader_username: caller.username,
+          last_read_id: state.lastReadId, unread_count: state.unreadCount,
+        });
+      }
       return { ...state, conversationId: conversation.id };
     },
   };

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { buildTestApp } from '../../helpers/app.js';
 import { register, signUp, TestClient } from '../../helpers/client.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
+import { connect, listen, nextEvent } from '../../helpers/sockets.js';
 
 const NO_SUCH_MESSAGE = { up_to: ['There is no message with this id in this conversation.'] };
 
@@ -39,6 +40,43 @@ describeEachDatabase('marking a conversation read', (kind) => {
     const res = await bob.post('/conversations/alice/read/', { up_to: sent[2].id });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { conversation: sent[0].conversation, last_read_id: sent[2].id, unread_count: 2 });
+  });
+
+  test('a read event is published only when the mark moves', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const url = await listen(app);
+    const alice = await signUp(app, 'alice');
+    const bob = await signUp(app, 'bob');
+    const sockets = [await connect(t, url, { as: alice }), await connect(t, url, { as: bob })];
+    const sent = await sendMany(alice, 'bob', 3);
+    assert.equal((await bob.post('/conversations/alice/read/', { up_to: sent[1].id })).statusCode, 200);
+    for (const socket of sockets) assert.equal((await nextEvent(socket, 'conversation.read')).last_read_id, sent[1].id);
+    // The same mark again, and an older one: the mark stays, and nobody hears of it.
+    for (const upTo of [sent[1].id, sent[0].id]) {
+      const res = await bob.post('/conversations/alice/read/', { up_to: upTo });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.json().last_read_id, sent[1].id);
+    }
+    assert.equal((await bob.post('/conversations/alice/read/', { up_to: sent[2].id })).statusCode, 200);
+    for (const socket of sockets) assert.equal((await nextEvent(socket, 'conversation.read')).last_read_id, sent[2].id, 'the next read event is the next move');
+  });
+
+  test('a user who blocked the reader hears nothing of their reading; the reader\'s own sockets still do', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const url = await listen(app);
+    const alice = await signUp(app, 'alice');
+    const bob = await signUp(app, 'bob');
+    const aliceSocket = await connect(t, url, { as: alice });
+    const bobSocket = await connect(t, url, { as: bob });
+    const sent = await sendMany(alice, 'bob', 2);
+    assert.equal((await alice.post('/blocks/', { user: 'bob' })).statusCode, 201);
+    assert.equal((await bob.post('/conversations/alice/read/', { up_to: sent[0].id })).statusCode, 200);
+    assert.equal((await nextEvent(bobSocket, 'conversation.read')).last_read_id, sent[0].id);
+    // Alice unblocks, and Bob reads on: that read reaches her, the one made while she blocked him never did.
+    assert.equal((await alice.delete('/blocks/bob/')).statusCode, 204);
+    assert.equal((await bob.post('/conversations/alice/read/', { up_to: sent[1].id })).statusCode, 200);
+    const heard = await nextEvent(aliceSocket, 'conversation.read');
+    assert.equal(heard.last_read_id, sent[1].id, 'the read Bob made while blocked never reached Alice');
   });
 
   test('the inbox shows the read mark and the unread count that remains', async (t) => {
