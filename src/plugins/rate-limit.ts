@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
@@ -44,6 +45,8 @@ const SENDS: readonly Limit[] = [
   { name: 'user-sends-10m', limit: 300, windowMs: 10 * MINUTE },
 ];
 const REGISTRATIONS: readonly Limit[] = [{ name: 'address-registrations-1h', limit: 20, windowMs: 60 * MINUTE }];
+/** Registrations from one IPv6 /48, a site's or a customer's whole range: a few addresses' worth. */
+const NETWORK_REGISTRATIONS: readonly Limit[] = [{ name: 'network-registrations-1h', limit: 60, windowMs: 60 * MINUTE }];
 
 const windowsOf = (limits: readonly Limit[], subject: string): RateWindow[] =>
   limits.map(({ name, limit, windowMs }) => ({ key: `${name}:${subject}`, limit, windowMs }));
@@ -53,6 +56,10 @@ const windowsOf = (limits: readonly Limit[], subject: string): RateWindow[] =>
  * trusted proxies report. An IPv6 client counts by its /64, which one subscriber usually holds whole.
  */
 const addressOf = (req: FastifyRequest): string => normalizeIP(req.ip);
+
+/** An IPv6 client's /48, counted beside its /64 for failed logins and registrations; null for IPv4. */
+const networkOf = (req: FastifyRequest): string | null => (isIPv6(req.ip) && !req.ip.toLowerCase().startsWith('::ffff:')
+  ? normalizeIP(req.ip, 48) : null);
 
 const Throttled = { ...Detail, description: 'Too many requests: wait the seconds in `Retry-After`.' };
 
@@ -69,7 +76,7 @@ type Hook = (req: FastifyRequest, reply: FastifyReply, payload?: unknown) => Pro
  *   guess teaches nothing; an attempt is counted when made and refunded unless it ends in 401, so that
  *   concurrent guesses cannot slip past the count; a login that succeeds also forgets the account's
  *   earlier failures from its address;
- * - `registration`: registration attempts per client address;
+ * - `registration`: registration attempts per client address, and for IPv6 per /48 too;
  * - `send`: messages sent per user.
  */
 export async function registerRateLimits(app: FastifyInstance, config: Config): Promise<void> {
@@ -111,11 +118,14 @@ export async function registerRateLimits(app: FastifyInstance, config: Config): 
       done(null, JSON.stringify(refusal.body));
     }, done);
   };
-  const countRegistration: Hook = (req) => take(windowsOf(REGISTRATIONS, addressOf(req)));
+  const countRegistration: Hook = (req) => {
+    const network = networkOf(req);
+    return take([...windowsOf(REGISTRATIONS, addressOf(req)), ...(network === null ? [] : windowsOf(NETWORK_REGISTRATIONS, network))]);
+  };
 
   const loginAttempts = new WeakMap<FastifyRequest, string[]>();
   const countLoginAttempt: Hook = async (req) => {
-    const windows = loginWindows((req.body as { username: string }).username, addressOf(req), loginWindowMs);
+    const windows = loginWindows((req.body as { username: string }).username, addressOf(req), networkOf(req), loginWindowMs);
     await take(windows);
     loginAttempts.set(req, windows.map((window) => window.key));
   };

@@ -120,6 +120,20 @@ describeEachDatabase('rate limits', (kind) => {
     assert.equal((await login(app, 'alice', passwordFor('alice'), '2001:db8:1:3::1')).statusCode, 200);
   });
 
+  test('an IPv6 client is counted by its /48 too: failed logins spread over its /64s are bounded, another /48 is not', async (t) => {
+    const { app } = await buildTestApp(t, kind, LIMITS_ON);
+    await register(app, 'alice');
+    // 200 failures at as many accounts, 40 from each of five /64s of one /48: under every /64's limit of 50.
+    for (let subnet = 1; subnet <= 5; subnet += 1) {
+      for (let i = 0; i < 40; i += 1) {
+        const res = await login(app, `victim-${subnet}-${i}`, 'not-the-password', `2001:db8:7:${subnet}::1`);
+        assert.equal(res.statusCode, 401, `${subnet}/${i}: ${res.body}`);
+      }
+    }
+    assertThrottled(await login(app, 'alice', passwordFor('alice'), '2001:db8:7:6::1'), 30 * 60);
+    assert.equal((await login(app, 'alice', passwordFor('alice'), '2001:db8:8:6::1')).statusCode, 200);
+  });
+
   test('a throttled login is let in once its window has passed', async (t) => {
     const { app } = await buildTestApp(t, kind, { ...LIMITS_ON, LOGIN_FAILURE_WINDOW_SECONDS: '1' });
     await register(app, 'alice');
@@ -170,6 +184,19 @@ describeEachDatabase('rate limits', (kind) => {
     assertThrottled(await app.inject({ method: 'POST', url: '/register/', payload }), 3600);
     const elsewhere = await app.inject({ method: 'POST', url: '/register/', payload, remoteAddress: '198.51.100.20' });
     assert.equal(elsewhere.statusCode, 201, elsewhere.body);
+  });
+
+  test('sixty registrations an hour from one IPv6 /48, whatever /64 they come from; another /48 is not held back', async (t) => {
+    const { app } = await buildTestApp(t, kind, LIMITS_ON);
+    const registerFrom = (name: string, remoteAddress: string) => app.inject({
+      method: 'POST', url: '/register/', remoteAddress,
+      payload: { username: name, email: `${name}@example.com`, password: passwordFor(name) },
+    });
+    for (let subnet = 1; subnet <= 4; subnet += 1) {
+      for (let i = 0; i < 15; i += 1) assert.equal((await registerFrom(`user${subnet}x${i}`, `2001:db8:9:${subnet}::1`)).statusCode, 201);
+    }
+    assertThrottled(await registerFrom('late', '2001:db8:9:5::1'), 3600);
+    assert.equal((await registerFrom('late', '2001:db8:a:5::1')).statusCode, 201);
   });
 
   test('a burst of thirty sends passes; the thirty-first is throttled, and reading still works', async (t) => {
