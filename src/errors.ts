@@ -20,6 +20,8 @@ export const csrfMissing = () => new ApiError(403, { detail: 'CSRF Failed: CSRF 
 export const csrfIncorrect = () => new ApiError(403, { detail: 'CSRF Failed: CSRF token incorrect.' });
 export const originNotTrusted = (origin: string) =>
   new ApiError(403, { detail: `CSRF Failed: Origin checking failed - ${origin} does not match any trusted origins.` });
+/** Too many passwords are waiting to be hashed: a login or registration is refused rather than queued without end. */
+export const hashingBusy = () => new ApiError(503, { detail: 'Too many logins at once: try again in a moment.' }, { 'retry-after': '1' });
 export const crossSiteLogout = () => new ApiError(403, { detail: 'CSRF Failed: a request from another site may not log out.' });
 export const invalidCredentials = () => new ApiError(401, { detail: 'Invalid username or password.' });
 /** DRF's TokenAuthentication: an unknown, revoked or malformed token, with the scheme to use. */

@@ -47,3 +47,10 @@ export const authErrorResponses = {
 
 /** OpenAPI security of a route anyone may call, where a caller with a session sends its CSRF token. */
 export const OPTIONAL_SESSION: { [scheme: string]: string[] }[] = [{}, { sessionCookie: [], csrfToken: [] }];
+
+/** The answer of a request that hashes a password while too many already wait to be hashed. */
+export const HashingBusy = {
+  ...Detail,
+  description: 'Too many passwords are waiting to be hashed: try again after `Retry-After` seconds.',
+  examples: [{ detail: 'Too many logins at once: try again in a moment.' }],
+};

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { clearLoginCookies, type CookiePolicy, SESSION_COOKIE, setLoginCookies } from '../../http/cookies.js';
-import { Detail, FieldErrors, OPTIONAL_SESSION } from '../../http/common.schemas.js';
+import { Detail, FieldErrors, HashingBusy, OPTIONAL_SESSION } from '../../http/common.schemas.js';
 import { crossSiteLogout } from '../../errors.js';
 import { isCrossSite } from '../../plugins/origin.js';
 import { UserSchema } from '../users/users.schemas.js';
@@ -36,7 +36,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       // No credentials needed; made over a live session, that session's CSRF token is.
       security: OPTIONAL_SESSION,
       body: RegisterBody,
-      response: { 201: UserSchema, 400: FieldErrors },
+      response: { 201: UserSchema, 400: FieldErrors, 503: HashingBusy },
     },
     config: { throttle: 'registration' },
     preValidation: trimNameAndEmail,
@@ -59,6 +59,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
         400: FieldErrors,
         401: { ...Detail, description: 'Unknown user or wrong password.' },
         403: { ...Detail, description: 'A foreign Origin, or a live session without its CSRF token.' },
+        503: HashingBusy,
       },
     },
     config: { throttle: 'login' },

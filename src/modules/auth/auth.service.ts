@@ -27,6 +27,11 @@ export interface Login {
 const USERNAME_TAKEN = 'A user with that username already exists.';
 const EMAIL_TAKEN = 'A user with that email already exists.';
 const MAX_TOUCH_INTERVAL_MS = 60_000;
+/**
+ * Sessions one user may hold: a login past this ends the user's oldest. Enough for every browser and
+ * device a person uses; a client that logs in on every run without logging out keeps ending its own.
+ */
+export const SESSIONS_PER_USER = 20;
 
 export function createAuthService(deps: {
   users: UsersRepository;
@@ -130,7 +135,12 @@ export function createAuthService(deps: {
       }
       // No session is written for a user deactivated while the password was being checked: as if it were wrong.
       if (!(await readSession(idHash, createdAt))) throw invalidCredentials();
-      if (replaced !== undefined) await deps.notices?.heardEverywhere();
+      const overflow = await deps.sessions.deleteAllButNewest(user.id, SESSIONS_PER_USER);
+      for (const ended of overflow) {
+        kept.forget(ended);
+        deps.onSessionEnded?.(ended);
+      }
+      if (replaced !== undefined || overflow.length > 0) await deps.notices?.heardEverywhere();
       return { user, sessionKey, csrfSecret, expiresAt };
     },
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Algorithm, hash } from '@node-rs/argon2';
+import { hashingBusy } from '../../errors.js';
 
 // Algorithm is a const enum, which isolated modules cannot read: 2 is its Argon2id.
 const ARGON2ID = 2 as Algorithm;
@@ -23,12 +24,23 @@ const HASHING_SLOTS = Math.min(4, Math.max(1, availableParallelism() - 1));
  */
 const HASHING_NICENESS = process.platform === 'linux' ? 10 : 0;
 
+/**
+ * Hashes that may wait for a slot. Past this a login, registration or token request is refused with 503
+ * at once rather than queued: at about 15 ms a hash, the last one waiting already waits a second or more
+ * on one slot, and a client would give up before its turn came.
+ */
+export const HASHING_QUEUE_LIMIT = 64;
+
 let hashing = 0;
 const waiting: (() => void)[] = [];
 
 async function inHashingSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (hashing >= HASHING_SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
-  else hashing += 1;
+  if (hashing >= HASHING_SLOTS) {
+    if (waiting.length >= HASHING_QUEUE_LIMIT) throw hashingBusy();
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else {
+    hashing += 1;
+  }
   try {
     return await work();
   } finally {

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import { commitDurably } from '../../db/durable-commit.js';
+import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { User } from '../users/user.js';
@@ -84,6 +85,16 @@ export function createSessionsRepository(db: Kysely<DatabaseSchema>, dialect: Di
      */
     async touch(idHash: string, at: number): Promise<void> {
       await commitDurably(db, [touchSession.bound(idHash, at)]);
+    },
+
+    /** Deletes the user's sessions but the newest `keep` (by creation); answers their hashes. */
+    async deleteAllButNewest(userId: number, keep: number): Promise<string[]> {
+      const rows = await db.deleteFrom('sessions')
+        .where('user_id', '=', userId)
+        .where('id_hash', 'not in', db.selectFrom('sessions').select('id_hash').where('user_id', '=', userId)
+          .orderBy('created_at', 'desc').orderBy('id_hash', 'desc').limit(rowLimit(keep)))
+        .returning('id_hash').execute();
+      return rows.map((row) => row.id_hash);
     },
 
     /** Deletes the sessions past their absolute lifetime; answers how many. */

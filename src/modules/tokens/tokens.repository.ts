@@ -4,7 +4,6 @@ import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { User } from '../users/user.js';
-import { activeUserRow } from '../users/users.repository.js';
 
 export function createTokensRepository(db: Kysely<DatabaseSchema>, dialect: Dialect = 'sqlite') {
   // Every request made with a token runs this.
@@ -15,14 +14,21 @@ export function createTokensRepository(db: Kysely<DatabaseSchema>, dialect: Dial
     .where('users.is_active', '=', 1));
 
   return {
-    /** Stores a token for the user unless they are no longer active (see activeUserRow); answers whether it did. */
-    async insert(idHash: string, userId: number, createdAt: number): Promise<boolean> {
-      const result = await db.insertInto('api_tokens').columns(['id_hash', 'user_id', 'created_at'])
-        .expression(activeUserRow(db, dialect, userId).select([
-          sql<string>`cast(${idHash} as text)`.as('id_hash'), 'users.id', sql<number>`cast(${createdAt} as bigint)`.as('created_at'),
-        ]))
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    /**
+     * Stores a token for the user unless they are no longer active (see activeUserRow) or hold `most`
+     * tokens already. On PostgreSQL the user's row is locked FOR UPDATE first, so that concurrent
+     * requests of one user are counted one after the other; SQLite runs one write at a time.
+     */
+    async insert(idHash: string, userId: number, createdAt: number, most: number): Promise<'inserted' | 'inactive' | 'full'> {
+      return db.transaction().execute(async (trx) => {
+        const user = trx.selectFrom('users').select('id').where('id', '=', userId).where('is_active', '=', 1);
+        if (!(await (dialect === 'postgres' ? user.forUpdate() : user).executeTakeFirst())) return 'inactive';
+        const { count } = await trx.selectFrom('api_tokens').select((eb) => eb.fn.countAll<number>().as('count'))
+          .where('user_id', '=', userId).executeTakeFirstOrThrow();
+        if (Number(count) >= most) return 'full';
+        await trx.insertInto('api_tokens').values({ id_hash: idHash, user_id: userId, created_at: createdAt }).execute();
+        return 'inserted';
+      });
     },
 
     /** The active user holding the token with this hash. */

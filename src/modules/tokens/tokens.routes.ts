@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { notMadeWithToken } from '../../errors.js';
-import { authErrorResponses, Detail, FieldErrors, OPTIONAL_SESSION, PageQuery } from '../../http/common.schemas.js';
+import { authErrorResponses, Detail, FieldErrors, HashingBusy, OPTIONAL_SESSION, PageQuery } from '../../http/common.schemas.js';
 import { isoTime } from '../../http/iso-time.js';
 import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
 import { IssuedTokenSchema, TokenCredentials, TokenIdParams, TokensPage } from './tokens.schemas.js';
@@ -19,9 +20,12 @@ export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> 
       body: TokenCredentials,
       response: {
         201: IssuedTokenSchema,
-        400: FieldErrors,
+        400: Type.Union([FieldErrors, Detail], {
+          description: 'A missing or malformed field; or the user holds the most API tokens one may (50) already.',
+        }),
         401: { ...Detail, description: 'Unknown user or wrong password; or a bad API token in `Authorization`.' },
         403: { ...Detail, description: 'A foreign Origin, or a live session without its CSRF token.' },
+        503: HashingBusy,
       },
     },
     config: { throttle: 'login' },

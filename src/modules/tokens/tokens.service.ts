@@ -1,5 +1,5 @@
 import type { CredentialNotices } from '../../db/credential-notices.js';
-import { invalidCredentials, notFound } from '../../errors.js';
+import { ApiError, invalidCredentials, notFound } from '../../errors.js';
 import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
 import { accessKeyHasher, newAccessKey } from '../auth/access-key.js';
 import type { AuthService } from '../auth/auth.service.js';
@@ -16,6 +16,12 @@ export interface IssuedToken {
 }
 
 /** How a token is named in lists and in `DELETE /tokens/<id>/`: the start of its hash, which tells nothing of the key. */
+/** API tokens one user may hold: one per script, device or integration, with room to spare. */
+export const TOKENS_PER_USER = 50;
+const tooManyTokens = () => new ApiError(400, {
+  detail: `You have ${TOKENS_PER_USER} API tokens, the most one user may hold: revoke one first (GET /tokens/ lists them, DELETE /tokens/<id>/ revokes one).`,
+});
+
 const TOKEN_ID_LENGTH = 16;
 const tokenIdOf = (idHash: string) => idHash.slice(0, TOKEN_ID_LENGTH);
 const TOKEN_ID = new RegExp(`^[A-Za-z0-9_-]{${TOKEN_ID_LENGTH}}$`);
@@ -71,7 +77,9 @@ export function createTokensService(deps: {
       const createdAt = now();
       // Deactivated while the password was being checked: as if it were wrong.
       const idHash = hashKey(key);
-      if (!(await deps.tokens.insert(idHash, user.id, createdAt))) throw invalidCredentials();
+      const inserted = await deps.tokens.insert(idHash, user.id, createdAt, TOKENS_PER_USER);
+      if (inserted === 'inactive') throw invalidCredentials();
+      if (inserted === 'full') throw tooManyTokens();
       return { key, id: tokenIdOf(idHash), user, createdAt };
     },
 

@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildTestApp } from '../../helpers/app.js';
 import { TestClient, passwordFor, register, signUp } from '../../helpers/client.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
+import { HASHING_QUEUE_LIMIT } from '../../../src/modules/auth/passwords.js';
 
 const INVALID_CREDENTIALS = { detail: 'Invalid username or password.' };
 
@@ -238,6 +239,28 @@ describeEachDatabase('POST /login/', (kind) => {
     assert.equal((await laptop.login('alice')).statusCode, 200);
     assert.equal((await phone.get('/users-list/')).statusCode, 200);
     assert.equal((await laptop.get('/users-list/')).statusCode, 200);
+  });
+});
+
+describeEachDatabase('logins while the password hashing is full', (kind) => {
+  test('past the hashing queue\'s bound a login gets 503 with Retry-After at once, and the rest are answered', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    await register(app, 'alice');
+    const attempts = HASHING_QUEUE_LIMIT + 60;
+    const answers = await Promise.all(Array.from({ length: attempts }, (_, i) => app.inject({
+      method: 'POST', url: '/login/', payload: { username: 'alice', password: i % 2 === 0 ? passwordFor('alice') : 'wrong-password' },
+    })));
+    const busy = answers.filter((res) => res.statusCode === 503);
+    assert.ok(busy.length > 0, 'some logins found the queue full');
+    assert.ok(answers.length - busy.length > HASHING_QUEUE_LIMIT, 'the queue held its bound of logins, and more went through');
+    for (const res of busy) {
+      assert.deepEqual(res.json(), { detail: 'Too many logins at once: try again in a moment.' });
+      assert.equal(res.headers['retry-after'], '1');
+      assert.equal(res.headers['set-cookie'], undefined);
+    }
+    for (const res of answers.filter((answer) => answer.statusCode !== 503)) assert.ok([200, 401].includes(res.statusCode), res.body);
+    assert.equal((await app.inject({ method: 'POST', url: '/login/', payload: { username: 'alice', password: passwordFor('alice') } })).statusCode, 200,
+      'once the storm is over, logins are answered again');
   });
 });
 

@@ -7,6 +7,7 @@ import { issueToken, passwordFor, register, signUp, TestClient } from '../../hel
 import { describeEachDatabase } from '../../helpers/databases.js';
 import { closed, connect, listen } from '../../helpers/sockets.js';
 import { instancesHeard } from '../../helpers/credential-notices.js';
+import { TOKENS_PER_USER } from '../../../src/modules/tokens/tokens.service.js';
 
 const INVALID_TOKEN = { detail: 'Invalid token.' };
 const INVALID_CREDENTIALS = { detail: 'Invalid username or password.' };
@@ -105,6 +106,47 @@ describeEachDatabase('POST /tokens/', (kind) => {
     alice.csrfToken = csrfToken;
     const accepted = await alice.post('/tokens/', { username: 'alice', password: passwordFor('alice') });
     assert.equal(accepted.statusCode, 201);
+  });
+});
+
+describeEachDatabase('the most API tokens one user may hold', (kind) => {
+  test('past 50 tokens POST /tokens/ answers 400 and makes none; revoking one makes room', async (t) => {
+    const { app, testDatabase } = await buildTestApp(t, kind);
+    await register(app, 'alice');
+    await register(app, 'bob');
+    const issue = (username: string) => new TestClient(app).post('/tokens/', { username, password: passwordFor(username) });
+    const ids: string[] = [];
+    for (let i = 0; i < TOKENS_PER_USER; i += 1) {
+      const res = await issue('alice');
+      assert.equal(res.statusCode, 201, `token ${i + 1}: ${res.body}`);
+      ids.push(res.json().id);
+    }
+    const refused = await issue('alice');
+    assert.equal(refused.statusCode, 400);
+    assert.deepEqual(refused.json(), {
+      detail: 'You have 50 API tokens, the most one user may hold: revoke one first (GET /tokens/ lists them, DELETE /tokens/<id>/ revokes one).',
+    });
+    const count = async () => Number((await testDatabase.database.db.selectFrom('api_tokens')
+      .select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()).count);
+    assert.equal(await count(), TOKENS_PER_USER);
+    assert.equal((await issue('bob')).statusCode, 201, 'another user is not held back');
+    const alice = new TestClient(app);
+    assert.equal((await alice.login('alice')).statusCode, 200);
+    assert.equal((await alice.delete(`/tokens/${ids[0]}/`)).statusCode, 204);
+    assert.equal((await issue('alice')).statusCode, 201);
+    assert.equal((await issue('alice')).statusCode, 400);
+  });
+
+  test('concurrent requests of one user cannot pass the limit together', async (t) => {
+    const { app, testDatabase } = await buildTestApp(t, kind);
+    await register(app, 'alice');
+    const issue = () => new TestClient(app).post('/tokens/', { username: 'alice', password: passwordFor('alice') });
+    for (let i = 0; i < TOKENS_PER_USER - 3; i += 1) assert.equal((await issue()).statusCode, 201);
+    const answers = await Promise.all(Array.from({ length: 10 }, issue));
+    assert.deepEqual(answers.map((res) => res.statusCode).sort(), [201, 201, 201, 400, 400, 400, 400, 400, 400, 400]);
+    const { count } = await testDatabase.database.db.selectFrom('api_tokens')
+      .select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    assert.equal(Number(count), TOKENS_PER_USER);
   });
 });
 
