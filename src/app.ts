@@ -134,10 +134,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const cookies = { secureCookies: config.secureCookies };
   await app.register(authRoutes, { auth, cookies, trustedOrigins: config.trustedOrigins });
   await app.register(tokensRoutes, { tokens });
-  await app.register(usersRoutes, { users: createUsersService({ users }) });
-  const blocks = createBlocksService({ blocks: createBlocksRepository(database.db), users });
+  await app.register(usersRoutes, { users: createUsersService({ users, emailVisibility: config.emailVisibility }) });
+  const blocks = createBlocksService({ blocks: createBlocksRepository(database.db), users, emailVisibility: config.emailVisibility });
   await app.register(messagesRoutes, { messages: createMessagesService({ messages, conversations, blocks, events: hub }) });
-  await app.register(conversationsRoutes, { conversations: createConversationsService({ conversations, blocks, events: hub }) });
+  await app.register(conversationsRoutes, { conversations: createConversationsService({ conversations, blocks, events: hub, emailVisibility: config.emailVisibility }) });
   await app.register(blocksRoutes, { blocks });
   await registerRealtime(app, {
     hub, auth, tokens, conversations, blocks,

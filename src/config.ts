@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
+import { EMAIL_VISIBILITIES, type EmailVisibility } from './modules/users/email-visibility.js';
 import { makePrivateFolder, PRIVATE_FILE_MODE } from './runtime/private-files.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -45,6 +46,8 @@ export interface Config {
    * of ended ones are heard (see CredentialCache). Off: every request reads its credential.
    */
   readonly sessionCache: boolean;
+  /** Who sees other users' email addresses in lists, the inbox and blocks: nobody, or everyone logged in. */
+  readonly emailVisibility: EmailVisibility;
   /** How long a graceful shutdown may take (SIGTERM, SIGINT) before the process exits anyway, with code 1. */
   readonly shutdownTimeoutSeconds: number;
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`; unset, it is open. */
@@ -90,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
     sqliteExclusive: readBoolean(env, 'SQLITE_EXCLUSIVE', false),
     databasePoolSize: env.DATABASE_POOL_SIZE?.trim() ? readInteger(env, 'DATABASE_POOL_SIZE', 0, 1, 1000) : null,
     sessionCache: readOnOff(env, 'SESSION_CACHE', true),
+    emailVisibility: readEmailVisibility(env.EMAIL_VISIBILITY),
     shutdownTimeoutSeconds: readInteger(env, 'SHUTDOWN_TIMEOUT_SECONDS', 8, 1, 3600),
     metricsToken: readMetricsToken(env.METRICS_TOKEN),
     rateLimits: readOnOff(env, 'RATE_LIMITS', true),
@@ -220,6 +224,14 @@ function readOrigins(raw: string | undefined): string[] {
     }
     return url.origin;
   });
+}
+
+function readEmailVisibility(raw: string | undefined): EmailVisibility {
+  const value = (raw?.trim() || 'nobody').toLowerCase();
+  if (!(EMAIL_VISIBILITIES as readonly string[]).includes(value)) {
+    throw new ConfigError(`EMAIL_VISIBILITY must be one of ${EMAIL_VISIBILITIES.join(', ')}, got "${raw}"`);
+  }
+  return value as EmailVisibility;
 }
 
 function readLogLevel(raw: string | undefined): LogLevel {

@@ -47,8 +47,8 @@ class HttpClient {
 }
 
 /** The app listening on a real port, as `python manage.py runserver` would be. */
-async function startServer(t: TestContext, kind: DatabaseKind): Promise<string> {
-  const { app } = await buildTestApp(t, kind);
+async function startServer(t: TestContext, kind: DatabaseKind, env: Record<string, string> = {}): Promise<string> {
+  const { app } = await buildTestApp(t, kind, env);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   assert.ok(address && typeof address === 'object');
@@ -150,8 +150,16 @@ describeEachDatabase('the original README, followed over a real socket', (kind) 
     const res = await postman.get('/users-list/');
     assert.equal(res.status, 200);
     assert.deepEqual(res.json(), {
-      count: 1, next: null, previous: null, results: [{ id: res.json().results[0].id, username: 'bob', email: 'bob@example.com' }],
+      count: 1, next: null, previous: null, results: [{ id: res.json().results[0].id, username: 'bob', email: null }],
     });
+  });
+
+  test('with EMAIL_VISIBILITY=everyone the users list shows emails, as the original service did', async (t) => {
+    const baseUrl = await startServer(t, kind, { EMAIL_VISIBILITY: 'everyone' });
+    await registerBoth(baseUrl);
+    const postman = await postmanLogin(baseUrl, ALICE);
+    const res = await postman.get('/users-list/');
+    assert.deepEqual(res.json().results, [{ id: res.json().results[0].id, username: 'bob', email: 'bob@example.com' }]);
   });
 
   test('pagination links point back at the server that answered', async (t) => {

@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authErrorResponses, Detail, FieldErrors, PageQuery } from '../../http/common.schemas.js';
 import { isoTime } from '../../http/iso-time.js';
 import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
-import type { BlockRecord } from './blocks.repository.js';
+import type { VisibleBlock } from './blocks.service.js';
 import { BlockBody, BlockedUserParams, BlockSchema, BlocksPage } from './blocks.schemas.js';
 import type { BlocksService } from './blocks.service.js';
 
-const presentBlock = (block: BlockRecord) => ({ user: block.user, created_at: isoTime(block.created_at) });
+const presentBlock = (block: VisibleBlock) => ({ user: block.user, created_at: isoTime(block.created_at) });
 
 export const blocksRoutes: FastifyPluginAsyncTypebox<{ blocks: BlocksService }> = async (app, opts) => {
   app.post('/blocks/', {

@@ -1,13 +1,13 @@
 import { Type } from 'typebox';
 import { PageOf } from '../../http/common.schemas.js';
-import { UserSchema } from '../users/users.schemas.js';
+import { OtherUserSchema } from '../users/users.schemas.js';
 
 export const BlockBody = Type.Object({
   user: Type.String({ minLength: 1, maxLength: 254, description: 'Username or email of the user to block.', examples: ['mallory'] }),
 }, { title: 'NewBlock' });
 
 export const BlockSchema = Type.Object({
-  user: UserSchema,
+  user: OtherUserSchema,
   created_at: Type.String({ format: 'date-time' }),
 }, { title: 'Block' });
 

@@ -2,13 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authErrorResponses, Detail, FieldErrors } from '../../http/common.schemas.js';
 import { requestUrl } from '../../http/pagination.js';
 import { presentMessage } from '../messages/message.js';
-import type { InboxEntry } from './conversations.repository.js';
 import {
   INBOX_DEFAULT_LIMIT, INBOX_MAX_LIMIT, InboxPageSchema, InboxQuery, MarkReadBody, PeerParams, ReadStateSchema,
 } from './conversations.schemas.js';
-import type { ConversationsService } from './conversations.service.js';
+import type { ConversationsService, VisibleInboxEntry } from './conversations.service.js';
 
-const presentEntry = (entry: InboxEntry, viewerId: number) => ({
+const presentEntry = (entry: VisibleInboxEntry, viewerId: number) => ({
   id: entry.id,
   peer: entry.peer,
   last_message: presentMessage(entry.lastMessage, viewerId),

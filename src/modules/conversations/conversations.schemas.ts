@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { NullableString } from '../../http/common.schemas.js';
 import { MessageSchema } from '../messages/messages.schemas.js';
-import { UserSchema } from '../users/users.schemas.js';
+import { OtherUserSchema } from '../users/users.schemas.js';
 
 export const INBOX_DEFAULT_LIMIT = 20;
 export const INBOX_MAX_LIMIT = 100;
@@ -17,7 +17,7 @@ export const InboxQuery = Type.Object({
 
 export const InboxEntrySchema = Type.Object({
   id: Type.Integer({ description: 'The conversation id.' }),
-  peer: UserSchema,
+  peer: OtherUserSchema,
   last_message: MessageSchema,
   message_count: Type.Integer(),
   unread_count: Type.Integer({ description: 'Messages from the peer after your read mark (deleted ones do not count).' }),

@@ -1,11 +1,15 @@
 import { fieldError, notFound } from '../../errors.js';
 import type { EventSink } from '../../realtime/events.js';
 import type { BlocksService } from '../blocks/blocks.service.js';
+import { type EmailVisibility, showOtherUser, type VisibleUser } from '../users/email-visibility.js';
 import type { User } from '../users/user.js';
 import type { ConversationsRepository, InboxEntry, ReadState } from './conversations.repository.js';
 
+/** An inbox entry as its reader sees it: the peer's email shown as EMAIL_VISIBILITY says. */
+export type VisibleInboxEntry = Omit<InboxEntry, 'peer'> & { peer: VisibleUser };
+
 export interface InboxPage {
-  entries: InboxEntry[];
+  entries: VisibleInboxEntry[];
   /** The cursor for the next page (`?before=`), or null on the last one. */
   nextBefore: number | null;
 }
@@ -16,12 +20,18 @@ export function createConversationsService(deps: {
   conversations: ConversationsRepository;
   blocks: Pick<BlocksService, 'mayMessage'>;
   events: EventSink;
+  emailVisibility: EmailVisibility;
 }) {
+  const showOther = showOtherUser(deps.emailVisibility);
   return {
     /** The caller's conversations, latest activity first. */
     async inbox(caller: User, before: number | null, limit: number): Promise<InboxPage> {
       const { entries, more } = await deps.conversations.inboxPage(caller, before, limit);
-      return { entries, nextBefore: more ? entries[entries.length - 1].lastMessage.id : null };
+      return {
+        // Notes to oneself show the caller's own address, which is never hidden from them.
+        entries: entries.map((entry) => ({ ...entry, peer: entry.peer.id === caller.id ? entry.peer : showOther(entry.peer) })),
+        nextBefore: more ? entries[entries.length - 1].lastMessage.id : null,
+      };
     },
 
     /** Marks the conversation with `peer` read up to a message of that conversation; marks only move forward. */

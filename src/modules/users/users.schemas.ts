@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { PageOf, PageQuery } from '../../http/common.schemas.js';
+import { NullableString, PageOf, PageQuery } from '../../http/common.schemas.js';
 
 export const UserSchema = Type.Object({
   id: Type.Integer(),
@@ -7,7 +7,14 @@ export const UserSchema = Type.Object({
   email: Type.String(),
 }, { title: 'User', examples: [{ id: 1, username: 'alice', email: 'alice@example.com' }] });
 
-export const UsersPage = PageOf(UserSchema, 'UsersPage');
+/** Another user: the email address is null unless the service shows every user's (`EMAIL_VISIBILITY=everyone`). */
+export const OtherUserSchema = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  email: NullableString({ description: 'Null unless the service shows email addresses to everyone (`EMAIL_VISIBILITY=everyone`).' }),
+}, { title: 'OtherUser', examples: [{ id: 2, username: 'bob', email: null }] });
+
+export const UsersPage = PageOf(OtherUserSchema, 'UsersPage');
 
 export const UsersListQuery = Type.Object({
   ...PageQuery.properties,

@@ -1,15 +1,20 @@
 import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
+import { type EmailVisibility, showOtherUser, type VisibleUser } from './email-visibility.js';
 import type { User } from './user.js';
 import type { UsersRepository } from './users.repository.js';
 
-export function createUsersService(deps: { users: UsersRepository }) {
+export function createUsersService(deps: { users: UsersRepository; emailVisibility: EmailVisibility }) {
+  const show = showOtherUser(deps.emailVisibility);
   return {
-    /** Everyone the caller can message, by username, optionally only those starting with `search`. */
-    async list(caller: User, request: PageRequest, search = ''): Promise<Page<User>> {
+    /**
+     * Everyone the caller can message, by username, optionally only those whose username starts with
+     * `search` (never matched against email addresses).
+     */
+    async list(caller: User, request: PageRequest, search = ''): Promise<Page<VisibleUser>> {
       const count = await deps.users.countListed(caller.id, search);
       const window = pageWindow(request, count);
       const results = await deps.users.pageListed(caller.id, search, window.offset, window.limit);
-      return { count, number: window.number, pages: window.pages, results };
+      return { count, number: window.number, pages: window.pages, results: results.map(show) };
     },
   };
 }

@@ -44,7 +44,7 @@ describeEachDatabase('the inbox', (kind) => {
       next: null,
       results: [{
         id: last.conversation,
-        peer: { id: alice.user.id, username: 'alice', email: 'alice@example.com' },
+        peer: { id: alice.user.id, username: 'alice', email: null },
         last_message: last,
         message_count: 3,
         unread_count: 2,
@@ -52,7 +52,7 @@ describeEachDatabase('the inbox', (kind) => {
       }],
     });
     const [aliceEntry] = (await inbox(alice)).results;
-    assert.deepEqual(aliceEntry.peer, { id: bob.user.id, username: 'bob', email: 'bob@example.com' });
+    assert.deepEqual(aliceEntry.peer, { id: bob.user.id, username: 'bob', email: null });
     assert.equal(aliceEntry.unread_count, 1);
     assert.equal(aliceEntry.message_count, 3);
   });
