@@ -10,6 +10,7 @@ import { DirectSqlite } from './direct-sqlite.js';
 import { TurnSnapshot } from './turn-snapshot.js';
 import { withStatementCache } from './statement-cache.js';
 import { WalFile } from './wal-file.js';
+import { ErasedTextScrubber } from './erased-text.js';
 import { makePrivateDatabaseFiles, makePrivateFolder } from '../runtime/private-files.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -19,6 +20,11 @@ export interface Database {
   readonly dialect: Dialect;
   /** PostgreSQL only: the driver itself, for what Kysely does not do (notifications). */
   readonly postgres?: PostgresAccess;
+  /**
+   * SQLite only: told after a commit that erased text (an edit or a delete), so that the old text leaves
+   * the database's files within seconds (see ErasedTextScrubber).
+   */
+  readonly erased?: () => void;
   destroy(): Promise<void>;
 }
 
@@ -100,10 +106,13 @@ function openSqlite(path: string, exclusive: boolean): Database {
   const wal = walFileOf(connection);
   const db = new Kysely<DatabaseSchema>({ dialect: new TransactionalDdlSqliteDialect({ database: snapshot.endingBeforeEachStatement(statements) }) });
   new DirectSqlite(db, statements, snapshot, wal);
+  const scrubber = new ErasedTextScrubber(connection);
   return {
     db,
     dialect: 'sqlite',
+    erased: () => scrubber.erased(),
     async destroy() {
+      scrubber.close();
       await db.destroy();
       await wal?.close();
     },
@@ -126,6 +135,8 @@ function configureSqlite(connection: SQLite.Database, exclusive: boolean): void 
   // better-sqlite3 would otherwise run WAL with synchronous=NORMAL, which can lose acknowledged writes on power loss.
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
+  // Freed space in a page (an edited message's old text, a deleted one's) is overwritten with zeros.
+  connection.pragma('secure_delete = ON');
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Database {

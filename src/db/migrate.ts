@@ -5,6 +5,7 @@ import * as inboxBlocksTokens from './migrations/0002_inbox_blocks_tokens.js';
 import * as activeUserCount from './migrations/0003_active_user_count.js';
 import * as credentialNotices from './migrations/0004_credential_notices.js';
 import * as activeUsersByName from './migrations/0005_active_users_by_name.js';
+import * as messagesAutovacuum from './migrations/0006_messages_autovacuum.js';
 
 /** Every migration in order; each receives the dialect so one file can serve both databases. */
 const MIGRATIONS = {
@@ -13,6 +14,7 @@ const MIGRATIONS = {
   '0003_active_user_count': activeUserCount,
   '0004_credential_notices': credentialNotices,
   '0005_active_users_by_name': activeUsersByName,
+  '0006_messages_autovacuum': messagesAutovacuum,
 } as const;
 
 class ListedMigrationProvider implements MigrationProvider {

@@ -27,7 +27,7 @@ test('npm run migrate creates the schema at DATABASE_URL and then has nothing to
   const folder = mkdtempSync(join(tmpdir(), 'messaging-migrate-'));
   const env = { ...process.env, DATABASE_URL: `sqlite:${join(folder, 'db.sqlite3')}`, SECRET_KEY: '' };
   const first = await run(process.execPath, ['--import', 'tsx', 'src/migrate.ts'], { env });
-  assert.match(first.stdout, /Applied: 0001_initial, 0002_inbox_blocks_tokens, 0003_active_user_count, 0004_credential_notices, 0005_active_users_by_name/);
+  assert.match(first.stdout, /Applied: 0001_initial, 0002_inbox_blocks_tokens, 0003_active_user_count, 0004_credential_notices, 0005_active_users_by_name, 0006_messages_autovacuum/);
   const second = await run(process.execPath, ['--import', 'tsx', 'src/migrate.ts'], { env });
   assert.match(second.stdout, /Already up to date/);
   assert.equal(existsSync(join(folder, 'secret_key')), false, 'migrating needs no secret key, so makes none');
@@ -38,7 +38,7 @@ describeEachDatabase('migrations', (kind) => {
     const testDatabase = await createTestDatabase(kind);
     t.after(() => testDatabase.drop());
     const migrate = () => whileNoSchemaIsDropped(kind, () => migrateToLatest(testDatabase.database));
-    assert.deepEqual(await migrate(), ['0001_initial', '0002_inbox_blocks_tokens', '0003_active_user_count', '0004_credential_notices', '0005_active_users_by_name']);
+    assert.deepEqual(await migrate(), ['0001_initial', '0002_inbox_blocks_tokens', '0003_active_user_count', '0004_credential_notices', '0005_active_users_by_name', '0006_messages_autovacuum']);
     assert.deepEqual(await migrate(), []);
   });
 
@@ -52,7 +52,7 @@ describeEachDatabase('migrations', (kind) => {
     await assert.rejects(whileNoSchemaIsDropped(kind, () => migrateToLatest(database)));
     await sql`drop table blocks`.execute(database.db);
     assert.deepEqual(await whileNoSchemaIsDropped(kind, () => migrateToLatest(database)),
-      ['0002_inbox_blocks_tokens', '0003_active_user_count', '0004_credential_notices', '0005_active_users_by_name']);
+      ['0002_inbox_blocks_tokens', '0003_active_user_count', '0004_credential_notices', '0005_active_users_by_name', '0006_messages_autovacuum']);
     await assertDatabaseConsistent(database.db);
   });
 
@@ -66,7 +66,7 @@ describeEachDatabase('migrations', (kind) => {
       password_hash: 'x', is_active: active, date_joined: 0,
     });
     await database.db.insertInto('users').values([user('a', 1), user('b', 0), user('c', 1)]).execute();
-    assert.deepEqual(await whileNoSchemaIsDropped(kind, () => migrateToLatest(database)), ['0003_active_user_count', '0004_credential_notices', '0005_active_users_by_name']);
+    assert.deepEqual(await whileNoSchemaIsDropped(kind, () => migrateToLatest(database)), ['0003_active_user_count', '0004_credential_notices', '0005_active_users_by_name', '0006_messages_autovacuum']);
     const total = await database.db.selectFrom('user_totals').select('active_users').executeTakeFirstOrThrow();
     assert.equal(Number(total.active_users), 2);
     await database.db.insertInto('users').values(user('d', 1)).execute();
@@ -90,4 +90,17 @@ test('on PostgreSQL, migrations analyze the tables that hold rows and leave empt
       where relnamespace = ${testDatabase.searchPath}::regnamespace and relname in ('users', 'messages', 'conversations')
       order by relname`.execute(database.db);
     assert.deepEqual(rows.map((row) => [row.relname, Number(row.reltuples)]), [['conversations', -1], ['messages', -1], ['users', 1]]);
+  });
+
+test('on PostgreSQL, autovacuum visits the messages table once 2 % of it changed, so that old text does not linger',
+  { skip: !testDatabaseKinds().includes('postgres') && 'TEST_DATABASE_URL is not set' }, async (t) => {
+    const testDatabase = await createTestDatabase('postgres');
+    t.after(() => testDatabase.drop());
+    await whileNoSchemaIsDropped('postgres', () => migrateToLatest(testDatabase.database));
+    const { rows } = await sql<{ reloptions: string[] }>`select reloptions from pg_class
+      where relnamespace = ${testDatabase.searchPath}::regnamespace and relname = 'messages'`.execute(testDatabase.database.db);
+    assert.deepEqual([...rows[0].reloptions].sort(), [
+      'autovacuum_analyze_scale_factor=0.02', 'autovacuum_vacuum_insert_scale_factor=0.02',
+      'autovacuum_vacuum_scale_factor=0.02', 'autovacuum_vacuum_threshold=50',
+    ]);
   });

@@ -39,7 +39,7 @@ export interface InsertResult {
  * (two for a pair's first message: see postgres-send.ts).
  */
 export function createMessagesRepository(db: Kysely<DatabaseSchema>, transactions: TransactionRunner = transactionPerUnit(db),
-  dialect: Dialect = 'sqlite') {
+  dialect: Dialect = 'sqlite', erased: () => void = () => {}) {
   const postgresSend = dialect === 'postgres' ? createPostgresSend(db) : null;
 
   function selectMessages() {
@@ -271,7 +271,9 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
         .where((eb) => eb.not(eb.exists(eb.selectFrom('blocks').select('blocker_id')
           .whereRef('blocker_id', '=', 'messages.recipient_id').whereRef('blocked_id', '=', 'messages.sender_id'))))
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      const changed = Number(result.numUpdatedRows) > 0;
+      if (changed) erased();
+      return changed;
     },
 
     /**
@@ -280,7 +282,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
      * it was deleted already.
      */
     async softDelete(message: MessageRecord, at: number): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
+      const deleted = await db.transaction().execute(async (trx) => {
         const result = await trx.updateTable('messages').set({ content: null, deleted_at: at })
           .where('id', '=', message.id).where('deleted_at', 'is', null).executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) return false;
@@ -294,6 +296,8 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
           .execute();
         return true;
       });
+      if (deleted) erased();
+      return deleted;
     },
 
     /** Rows of everything the user sent or received, oldest first. */
