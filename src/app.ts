@@ -20,6 +20,7 @@ import { createBlocksService } from './modules/blocks/blocks.service.js';
 import { conversationsRoutes } from './modules/conversations/conversations.routes.js';
 import { createConversationsRepository } from './modules/conversations/conversations.repository.js';
 import { createConversationsService } from './modules/conversations/conversations.service.js';
+import { createTypingService } from './modules/conversations/typing.service.js';
 import { createHealthRepository } from './modules/health/health.repository.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { createHealthService } from './modules/health/health.service.js';
@@ -38,7 +39,7 @@ import { answerClientError } from './plugins/client-errors.js';
 import { answerFrameworkError, installErrorHandler } from './plugins/error-handler.js';
 import { createMetrics, metricsPlugin } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
-import { registerRateLimits } from './plugins/rate-limit.js';
+import { openCounterStore, registerRateLimits } from './plugins/rate-limit.js';
 import { installReadBatching } from './plugins/read-batching.js';
 import { registerRealtime } from './plugins/realtime.js';
 import { installSecurityHeaders, withSecurityHeaders } from './plugins/security-headers.js';
@@ -130,7 +131,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes, { health: createHealthService({ health: createHealthRepository(database.db, database.dialect) }) });
 
   // Limits the routes registered from here on: not the docs, the health probes or the metrics.
-  await registerRateLimits(app, config);
+  const counters = await openCounterStore(app, config);
+  await registerRateLimits(app, config, counters);
   const cookies = { secureCookies: config.secureCookies };
   await app.register(authRoutes, { auth, cookies, trustedOrigins: config.trustedOrigins });
   await app.register(tokensRoutes, { tokens });
@@ -140,7 +142,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(conversationsRoutes, { conversations: createConversationsService({ conversations, blocks, events: hub, emailVisibility: config.emailVisibility }) });
   await app.register(blocksRoutes, { blocks });
   await registerRealtime(app, {
-    hub, auth, tokens, conversations, blocks,
+    hub, auth, tokens,
+    typing: createTypingService({ conversations, blocks, counters, events: hub }),
     trustedOrigins: config.trustedOrigins, heartbeatMs: config.wsHeartbeatSeconds * 1000,
     maxSocketsPerUser: config.wsMaxSocketsPerUser,
   });

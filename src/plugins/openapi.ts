@@ -25,7 +25,8 @@ events now reach the socket: \`message.created\`, \`message.updated\`,
 \`conversation.read\` (\`{"type", "conversation", "reader", "reader_username", "last_read_id", "unread_count"}\`, when a read mark
 moved; not to a peer who blocked the reader)
 and \`typing\` (\`{"type", "conversation", "from", "from_username"}\`). A client sends
-\`{"type": "typing", "to": "<user>"}\` (rate-limited, never stored); a bad frame gets \`{"type": "error", "detail"}\`.
+\`{"type": "typing", "to": "<user>"}\` to someone it has a conversation with (rate-limited per user, never stored, never
+delivered across a block); a bad frame gets \`{"type": "error", "detail"}\`.
 Close codes: 1001 server shutting down, 4001 session or token ended (logout, revocation, expiry), 4008 the client
 stopped reading, 1009 a frame over 4 KiB, 1012 events may have been missed (reconnect and catch up). A handshake past
 \`WS_MAX_SOCKETS_PER_USER\` open sockets gets 429; a plain GET without \`Upgrade\` gets 426. After a reconnect, wait for \`ready\`, then catch

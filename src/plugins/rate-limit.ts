@@ -66,6 +66,18 @@ const Throttled = { ...Detail, description: 'Too many requests: wait the seconds
 type Hook = (req: FastifyRequest, reply: FastifyReply, payload?: unknown) => Promise<unknown>;
 
 /**
+ * The counters of the rate limits and of the typing notices: in memory, or with REDIS_URL in Redis, so
+ * that every instance shares them. Closed with the app.
+ */
+export async function openCounterStore(app: FastifyInstance, config: Config): Promise<CounterStore> {
+  const store = config.redisUrl
+    ? await openRedisCounterStore(config.redisUrl, `${config.redisPrefix}rate:`, app.log)
+    : createMemoryCounterStore();
+  app.addHook('onClose', () => store.close());
+  return store;
+}
+
+/**
  * Rate limits, answered as DRF's throttling does: 429 `{"detail": "Request was throttled. Expected
  * available in N seconds."}` with `Retry-After: N`. Counted in memory, or with REDIS_URL in Redis so that
  * every instance shares them; a Redis outage lets requests through unchecked. Nothing, with RATE_LIMITS=off.
@@ -79,12 +91,8 @@ type Hook = (req: FastifyRequest, reply: FastifyReply, payload?: unknown) => Pro
  * - `registration`: registration attempts per client address, and for IPv6 per /48 too;
  * - `send`: messages sent per user.
  */
-export async function registerRateLimits(app: FastifyInstance, config: Config): Promise<void> {
+export async function registerRateLimits(app: FastifyInstance, config: Config, store: CounterStore): Promise<void> {
   if (!config.rateLimits) return;
-  const store: CounterStore = config.redisUrl
-    ? await openRedisCounterStore(config.redisUrl, `${config.redisPrefix}rate:`, app.log)
-    : createMemoryCounterStore();
-  app.addHook('onClose', () => store.close());
   const loginWindowMs = config.loginFailureWindowSeconds * SECOND;
 
   async function take(windows: readonly RateWindow[]): Promise<void> {

@@ -4,12 +4,10 @@ import type { RawData, WebSocket } from 'ws';
 import { ApiError, invalidToken, originNotTrusted } from '../errors.js';
 import { SESSION_COOKIE } from '../http/cookies.js';
 import type { AuthService } from '../modules/auth/auth.service.js';
-import type { BlocksService } from '../modules/blocks/blocks.service.js';
-import type { ConversationsRepository } from '../modules/conversations/conversations.repository.js';
+import type { TypingService } from '../modules/conversations/typing.service.js';
 import type { TokensService } from '../modules/tokens/tokens.service.js';
 import type { User } from '../modules/users/user.js';
 import { CLOSE_GOING_AWAY, CLOSE_SESSION_ENDED, type Connection, type Hub } from '../realtime/hub.js';
-import { TypingLimiter } from '../realtime/typing-limiter.js';
 import { isSameOrTrustedOrigin } from './origin.js';
 
 /** The subprotocol the server speaks; a client may also offer `token.<API token>` to authenticate. */
@@ -30,8 +28,7 @@ export interface RealtimeOptions {
   hub: Hub;
   auth: AuthService;
   tokens: TokensService;
-  conversations: ConversationsRepository;
-  blocks: BlocksService;
+  typing: TypingService;
   trustedOrigins: readonly string[];
   heartbeatMs: number;
   maxSocketsPerUser: number;
@@ -89,8 +86,6 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
   });
 
   const alive = new WeakSet<WebSocket>();
-  // Per user, shared by their sockets on this instance: more sockets do not make more typing signals.
-  const typingLimiters = new Map<number, TypingLimiter>();
   const heartbeat = setInterval(() => {
     for (const socket of app.websocketServer.clients) {
       if (!alive.has(socket)) {
@@ -175,13 +170,10 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     socket.on('close', () => {
       clearTimeout(expiry);
       opts.hub.remove(connection);
-      if (opts.hub.socketsOf(connection.userId) === 0) typingLimiters.delete(connection.userId);
     });
 
-    let limiter = typingLimiters.get(connection.userId);
-    if (!limiter) typingLimiters.set(connection.userId, (limiter = new TypingLimiter()));
     socket.on('message', (data: RawData, isBinary: boolean) => {
-      void handleFrame(handshake.user, socket, limiter, data, isBinary).catch((error: unknown) => {
+      void handleFrame(handshake.user, socket, data, isBinary).catch((error: unknown) => {
         req.log.error({ err: error }, 'websocket frame failed');
         sendError(socket, 'The server could not handle this frame.');
       });
@@ -193,7 +185,7 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     opts.hub.sendTo(socket, JSON.stringify({ type: 'error', detail }));
   }
 
-  async function handleFrame(sender: User, socket: WebSocket, limiter: TypingLimiter, data: RawData, isBinary: boolean) {
+  async function handleFrame(sender: User, socket: WebSocket, data: RawData, isBinary: boolean) {
     if (isBinary) return sendError(socket, 'Frames are JSON text.');
     let frame: unknown;
     try {
@@ -206,15 +198,8 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     if (typeof to !== 'string' || to.length === 0 || to.length > 254) {
       return sendError(socket, '"to" must be a username or email.');
     }
-    if (!limiter.allow()) return sendError(socket, 'Too many typing signals; slow down.');
-    const found = await opts.conversations.findPeer(sender.id, to);
-    if (!found) return sendError(socket, 'No user with this username or email.');
-    const { peer: recipient, conversation } = found;
-    // A user who blocked the sender never hears of them; the sender is not told either.
-    if (!(await opts.blocks.mayMessage(sender, recipient))) return;
-    opts.hub.publish([recipient.id], {
-      type: 'typing', conversation: conversation?.id ?? null, from: sender.id, from_username: sender.username,
-    });
+    const refusal = await opts.typing.typing(sender, to);
+    if (refusal !== null) sendError(socket, refusal);
   }
 }
 

@@ -87,6 +87,7 @@ test('a client that does not answer the close frame does not hold up the shutdow
 
 test('an inbound frame over 4096 bytes closes the socket with 1009; one of 4096 bytes is read', async (t) => {
   const { url, alice, bob } = await start(t);
+  await alice.post('/messages/', { recipient: 'bob', content: 'hello' });
   const socket = await connect(t, url, { as: alice });
   const bobSocket = await connect(t, url, { as: bob });
   const frame = (bytes: number) => {

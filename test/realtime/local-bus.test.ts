@@ -5,19 +5,28 @@ import { buildTestApp } from '../helpers/app.js';
 import { signUp, TestClient } from '../helpers/client.js';
 import { closed, connect, listen, nextEvent, pendingEvents, refused, sendFrame, type ServerEvent } from '../helpers/sockets.js';
 
-/** One instance with the in-process bus, listening, and three users with a socket each. */
+/**
+ * One instance with the in-process bus, listening, and three users with a socket each. Each pair has a
+ * conversation (typing notices go only to someone one has a conversation with), made before the sockets
+ * open, so that none starts with an event waiting.
+ */
 async function start(t: TestContext) {
   const { app } = await buildTestApp(t, 'sqlite');
   const url = await listen(app);
   const alice = await signUp(app, 'alice');
   const bob = await signUp(app, 'bob');
   const carol = await signUp(app, 'carol');
+  const conversations = {
+    aliceBob: (await send(alice, 'bob', 'we talk')).conversation as number,
+    aliceCarol: (await send(alice, 'carol', 'we talk')).conversation as number,
+    bobCarol: (await send(bob, 'carol', 'we talk')).conversation as number,
+  };
   const sockets = {
     alice: await connect(t, url, { as: alice }),
     bob: await connect(t, url, { as: bob }),
     carol: await connect(t, url, { as: carol }),
   };
-  return { app, url, alice, bob, carol, sockets };
+  return { app, url, alice, bob, carol, sockets, conversations };
 }
 
 async function send(from: TestClient, to: string, content: string) {
@@ -103,10 +112,10 @@ test('a third user hears nothing of a conversation they are not in', async (t) =
 });
 
 test('typing reaches the peer, and neither the typist nor anyone else', async (t) => {
-  const { alice, bob, sockets } = await start(t);
+  const { alice, bob, sockets, conversations } = await start(t);
   sendFrame(sockets.alice, { type: 'typing', to: 'bob' });
   assert.deepEqual(await nextEvent(sockets.bob, 'typing'),
-    { type: 'typing', conversation: null, from: alice.user.id, from_username: 'alice' });
+    { type: 'typing', conversation: conversations.aliceBob, from: alice.user.id, from_username: 'alice' });
 
   const sent = await send(bob, 'alice', 'hi');
   sendFrame(sockets.alice, { type: 'typing', to: 'bob@example.com' });

@@ -44,12 +44,26 @@ describeEachDatabase('two instances over Redis', (kind) => {
 
   test('a typing signal sent to instance A reaches the peer on instance B', needsRedis, async (t) => {
     const { urls, alice, bob } = await startPair(t, kind);
+    const { conversation } = (await alice.post('/messages/', { recipient: 'bob', content: 'hello' })).json();
     const aliceOnA = await connect(t, urls.a, { as: alice });
     const bobOnB = await connect(t, urls.b, { as: bob });
 
     sendFrame(aliceOnA, { type: 'typing', to: 'bob' });
     assert.deepEqual(await nextEvent(bobOnB, 'typing'),
-      { type: 'typing', conversation: null, from: alice.user.id, from_username: 'alice' });
+      { type: 'typing', conversation, from: alice.user.id, from_username: 'alice' });
+  });
+
+  test('the typing limit is the user\'s across instances: a burst on A leaves nothing for B', needsRedis, async (t) => {
+    const { urls, alice } = await startPair(t, kind);
+    await alice.post('/messages/', { recipient: 'bob', content: 'hello' });
+    const aliceOnA = await connect(t, urls.a, { as: alice });
+    const aliceOnB = await connect(t, urls.b, { as: alice });
+    for (let i = 0; i < 10; i += 1) sendFrame(aliceOnA, { type: 'typing', to: 'bob' });
+    // The eleventh, on the other instance, once the ten are counted: a frame of A's answered after them all.
+    sendFrame(aliceOnA, { type: 'typing', to: 'nobody' });
+    assert.equal((await nextEvent(aliceOnA, 'error')).detail, 'Too many typing signals; slow down.');
+    sendFrame(aliceOnB, { type: 'typing', to: 'bob' });
+    assert.deepEqual(await nextEvent(aliceOnB, 'error'), { type: 'error', detail: 'Too many typing signals; slow down.' });
   });
 
   test('a logout through instance A closes the session\'s socket on instance B with 4001', needsRedis, async (t) => {
