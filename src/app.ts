@@ -39,7 +39,7 @@ import { answerClientError } from './plugins/client-errors.js';
 import { answerFrameworkError, installErrorHandler } from './plugins/error-handler.js';
 import { createMetrics, metricsPlugin } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
-import { openCounterStore, registerRateLimits } from './plugins/rate-limit.js';
+import { handshakeCounter, installAddressLimit, openCounterStore, registerRateLimits } from './plugins/rate-limit.js';
 import { installReadBatching } from './plugins/read-batching.js';
 import { registerRealtime } from './plugins/realtime.js';
 import { installSecurityHeaders, withSecurityHeaders } from './plugins/security-headers.js';
@@ -124,6 +124,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installReadBatching(app);
   installShutdown(app);
   installSecurityHeaders(app);
+  installAddressLimit(app, config);
   await app.register(cookie);
   await app.register(authPlugin, { auth, tokens, config });
   await registerOpenApi(app);
@@ -144,6 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await registerRealtime(app, {
     hub, auth, tokens,
     typing: createTypingService({ conversations, blocks, counters, events: hub }),
+    countHandshake: handshakeCounter(config, counters),
     trustedOrigins: config.trustedOrigins, heartbeatMs: config.wsHeartbeatSeconds * 1000,
     maxSocketsPerUser: config.wsMaxSocketsPerUser,
   });

@@ -28,8 +28,9 @@ and \`typing\` (\`{"type", "conversation", "from", "from_username"}\`). A client
 \`{"type": "typing", "to": "<user>"}\` to someone it has a conversation with (rate-limited per user, never stored, never
 delivered across a block); a bad frame gets \`{"type": "error", "detail"}\`.
 Close codes: 1001 server shutting down, 4001 session or token ended (logout, revocation, expiry), 4008 the client
-stopped reading, 1009 a frame over 4 KiB, 1012 events may have been missed (reconnect and catch up). A handshake past
-\`WS_MAX_SOCKETS_PER_USER\` open sockets gets 429; a plain GET without \`Upgrade\` gets 426. After a reconnect, wait for \`ready\`, then catch
+stopped reading, 1009 a frame over 4 KiB, 1008 too many bad frames (over a socket's budget of 20 and then 5 a second,
+or not a well-formed command), 1012 events may have been missed (reconnect and catch up). A handshake past
+\`WS_MAX_SOCKETS_PER_USER\` open sockets, or past 30 a minute for the user, gets 429; a plain GET without \`Upgrade\` gets 426. After a reconnect, wait for \`ready\`, then catch
 up with \`GET /list-messages/<user>/?after=<last message id seen>\`: nothing falls between the two.
 
 **Errors** use Django REST framework's shapes: \`{"detail": "..."}\`, or \`{"field": ["message", ...]}\` with 400.`;

@@ -45,6 +45,21 @@ const SENDS: readonly Limit[] = [
   { name: 'user-sends-10m', limit: 300, windowMs: 10 * MINUTE },
 ];
 const REGISTRATIONS: readonly Limit[] = [{ name: 'address-registrations-1h', limit: 20, windowMs: 60 * MINUTE }];
+/**
+ * WebSocket handshakes of one user, on every instance together: a client reconnecting with backoff makes a
+ * few a minute; a loop that reconnects at once is held back.
+ */
+const USER_HANDSHAKES: readonly Limit[] = [{ name: 'user-handshakes-1m', limit: 30, windowMs: MINUTE }];
+/**
+ * Every request from one client address, whatever it is: answered or not found, with good credentials
+ * or bad, a WebSocket handshake or a plain request. Far above what the limits per user and per address
+ * allow a client, it bounds what they do not count (404s, 401s for bad tokens, handshakes). Counted by
+ * each instance in its own memory: it is checked before anything else, on every request.
+ */
+const ADDRESS_ALL_REQUESTS: readonly Limit[] = [
+  { name: 'address-all-10s', limit: 1000, windowMs: 10 * SECOND },
+  { name: 'address-all-10m', limit: 20_000, windowMs: 10 * MINUTE },
+];
 /** Registrations from one IPv6 /48, a site's or a customer's whole range: a few addresses' worth. */
 const NETWORK_REGISTRATIONS: readonly Limit[] = [{ name: 'network-registrations-1h', limit: 60, windowMs: 60 * MINUTE }];
 
@@ -75,6 +90,30 @@ export async function openCounterStore(app: FastifyInstance, config: Config): Pr
     : createMemoryCounterStore();
   app.addHook('onClose', () => store.close());
   return store;
+}
+
+/**
+ * The limit of every request per client address, before anything else runs (see ADDRESS_ALL_REQUESTS);
+ * nothing with RATE_LIMITS=off. Installed before the routes and the authentication hooks.
+ */
+export function installAddressLimit(app: FastifyInstance, config: Config): void {
+  if (!config.rateLimits) return;
+  const store = createMemoryCounterStore();
+  app.addHook('onClose', () => store.close());
+  app.addHook('onRequest', (req, _reply, done) => {
+    store.consume(windowsOf(ADDRESS_ALL_REQUESTS, addressOf(req))).then((waitMs) => {
+      done(waitMs > 0 ? throttled(Math.max(1, Math.ceil(waitMs / SECOND))) : undefined);
+    }, done);
+  });
+}
+
+/** Counts a WebSocket handshake of the user; throws the 429 when they made too many. Null with RATE_LIMITS=off. */
+export function handshakeCounter(config: Config, store: CounterStore): ((userId: number) => Promise<void>) | null {
+  if (!config.rateLimits) return null;
+  return async (userId) => {
+    const waitMs = await store.consume(windowsOf(USER_HANDSHAKES, `user:${userId}`));
+    if (waitMs > 0) throw throttled(Math.max(1, Math.ceil(waitMs / SECOND)));
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { ApiError, invalidToken, originNotTrusted } from '../errors.js';
 import { SESSION_COOKIE } from '../http/cookies.js';
 import type { AuthService } from '../modules/auth/auth.service.js';
 import type { TypingService } from '../modules/conversations/typing.service.js';
+import { TokenBucket } from '../realtime/token-bucket.js';
 import type { TokensService } from '../modules/tokens/tokens.service.js';
 import type { User } from '../modules/users/user.js';
 import { CLOSE_GOING_AWAY, CLOSE_SESSION_ENDED, type Connection, type Hub } from '../realtime/hub.js';
@@ -21,6 +22,17 @@ export const WS_MAX_INBOUND_BYTES = 4096;
 const SHUTDOWN_GRACE_MS = 1000;
 /** A handshake that passed the per-user limit together with others. */
 const CLOSE_POLICY_VIOLATION = 1008;
+
+/**
+ * What one socket may send: frames in a burst of 20 and then 5 a second (a typing client sends one every
+ * few seconds), and bad frames (over that budget, or not a well-formed command) in a burst of 10 and then
+ * one every 10 seconds; the socket that sends one more is closed with 1008.
+ */
+interface FrameBudget {
+  readonly frames: TokenBucket;
+  readonly badFrames: TokenBucket;
+}
+const newFrameBudget = (): FrameBudget => ({ frames: new TokenBucket(20, 5), badFrames: new TokenBucket(10, 0.1) });
 /** Longest a timer may be set for in Node; a session ending later is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -29,6 +41,8 @@ export interface RealtimeOptions {
   auth: AuthService;
   tokens: TokensService;
   typing: TypingService;
+  /** Counts a handshake of the user, throwing the 429 past the limit (see handshakeCounter); null for none. */
+  countHandshake: ((userId: number) => Promise<void>) | null;
   trustedOrigins: readonly string[];
   heartbeatMs: number;
   maxSocketsPerUser: number;
@@ -107,6 +121,7 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     const offered = offeredProtocols(req);
     if (offered.length > 0 && !offered.includes(WS_PROTOCOL)) throw protocolMissing();
     const handshake = await credentialOf(req, offered);
+    await opts.countHandshake?.(handshake.user.id);
     if (atSocketLimit(handshake.user.id)) throw new ApiError(429, { detail: `${tooManySockets(opts.maxSocketsPerUser)}.` });
     handshakes.set(req, handshake);
   }
@@ -172,8 +187,9 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
       opts.hub.remove(connection);
     });
 
+    const budget = newFrameBudget();
     socket.on('message', (data: RawData, isBinary: boolean) => {
-      void handleFrame(handshake.user, socket, data, isBinary).catch((error: unknown) => {
+      void handleFrame(handshake.user, socket, budget, data, isBinary).catch((error: unknown) => {
         req.log.error({ err: error }, 'websocket frame failed');
         sendError(socket, 'The server could not handle this frame.');
       });
@@ -185,19 +201,26 @@ export async function registerRealtime(app: FastifyInstance, opts: RealtimeOptio
     opts.hub.sendTo(socket, JSON.stringify({ type: 'error', detail }));
   }
 
-  async function handleFrame(sender: User, socket: WebSocket, data: RawData, isBinary: boolean) {
-    if (isBinary) return sendError(socket, 'Frames are JSON text.');
+  /**
+   * Reads a client's frame. Frames past the socket's budget and frames that are not a well-formed command
+   * are bad: each is answered with an error frame, and a socket that keeps sending them is closed (1008).
+   */
+  async function handleFrame(sender: User, socket: WebSocket, budget: FrameBudget, data: RawData, isBinary: boolean) {
+    const refuse = (detail: string) => {
+      if (!budget.badFrames.take()) return socket.close(CLOSE_POLICY_VIOLATION, 'Too many bad frames');
+      sendError(socket, detail);
+    };
+    if (!budget.frames.take()) return refuse('Too many frames; slow down.');
+    if (isBinary) return refuse('Frames are JSON text.');
     let frame: unknown;
     try {
       frame = JSON.parse(data.toString());
     } catch {
-      return sendError(socket, 'Frames are JSON text.');
+      return refuse('Frames are JSON text.');
     }
     const { type, to } = (frame ?? {}) as { type?: unknown; to?: unknown };
-    if (type !== 'typing') return sendError(socket, 'Unknown frame type; the only one is "typing".');
-    if (typeof to !== 'string' || to.length === 0 || to.length > 254) {
-      return sendError(socket, '"to" must be a username or email.');
-    }
+    if (type !== 'typing') return refuse('Unknown frame type; the only one is "typing".');
+    if (typeof to !== 'string' || to.length === 0 || to.length > 254) return refuse('"to" must be a username or email.');
     const refusal = await opts.typing.typing(sender, to);
     if (refusal !== null) sendError(socket, refusal);
   }

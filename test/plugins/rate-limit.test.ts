@@ -8,7 +8,7 @@ import { TestClient, passwordFor, register, signUp } from '../helpers/client.js'
 import { describeEachDatabase, testRedisUrl } from '../helpers/databases.js';
 import { logSink } from '../helpers/log-sink.js';
 import { silentServer } from '../helpers/silent-server.js';
-import { connect, listen } from '../helpers/sockets.js';
+import { connect, listen, refused } from '../helpers/sockets.js';
 
 const LIMITS_ON = { RATE_LIMITS: 'on' };
 const redisUrl = testRedisUrl();
@@ -227,16 +227,17 @@ describeEachDatabase('rate limits', (kind) => {
     assertThrottled(await alice.get('/me/'), 10);
   });
 
-  test('WebSocket handshakes are not counted or limited, even from a user over their limit', async (t) => {
+  test('WebSocket handshakes have a limit of their own: a user over the request limit still connects', async (t) => {
     const { app } = await buildTestApp(t, kind, { ...LIMITS_ON, WS_MAX_SOCKETS_PER_USER: '200' });
     const alice = await signUp(app, 'alice');
     for (let i = 0; i < 120; i += 1) await alice.get('/me/');
     assertThrottled(await alice.get('/me/'), 10);
     const url = await listen(app);
-    for (let i = 0; i < 130; i += 1) {
+    for (let i = 0; i < 30; i += 1) {
       const socket = await connect(t, url, { as: alice });
       socket.terminate();
     }
+    assert.equal((await refused(t, url, { as: alice })).status, 429, 'the thirty-first in a minute');
   });
 
   test('anonymous requests are counted per address, apart from the users behind it', async (t) => {
@@ -299,6 +300,36 @@ describeEachDatabase('rate limits', (kind) => {
     const res = await app.inject({ method: 'POST', url: '/login/', payload: { username: 'alice', password: passwordFor('alice') },
       headers: { 'x-forwarded-for': '198.51.100.99' } });
     assert.equal(res.statusCode, 429);
+  });
+
+  test('every request counts against its address, 404s and bad tokens too: past 1,000 in 10 seconds even a good one is throttled', async (t) => {
+    const { app } = await buildTestApp(t, kind, LIMITS_ON);
+    const alice = await signUp(app, 'alice');
+    const from = (url: string, headers: Record<string, string> = {}, remoteAddress = '203.0.113.9') =>
+      app.inject({ method: 'GET', url, headers, remoteAddress });
+    for (let i = 0; i < 500; i += 1) assert.equal((await from(`/no-such-page-${i}/`)).statusCode, 404);
+    // Past the first hundred the limit of refused requests per address answers them 429 (see above); they still count.
+    for (let i = 0; i < 499; i += 1) assert.ok([401, 429].includes((await from('/me/', { authorization: `Token bad${i}` })).statusCode));
+    const cookie = [...alice.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    assert.equal((await from('/me/', { cookie })).statusCode, 200, 'the thousandth is still let in');
+    assertThrottled(await from('/me/', { cookie }), 10);
+    assertThrottled(await from('/no-such-page/'), 10);
+    assert.equal((await from('/me/', { cookie }, '198.51.100.20')).statusCode, 200, 'another address is not held back');
+  });
+
+  test('WebSocket handshakes count per user: past 30 a minute one is refused with 429', async (t) => {
+    const { app } = await buildTestApp(t, kind, { ...LIMITS_ON, WS_MAX_SOCKETS_PER_USER: '100' });
+    const url = await listen(app);
+    const alice = await signUp(app, 'alice');
+    const bob = await signUp(app, 'bob');
+    for (let i = 0; i < 30; i += 1) {
+      const socket = await connect(t, url, { as: alice });
+      socket.close(1000);
+    }
+    const refusal = await refused(t, url, { as: alice });
+    assert.equal(refusal.status, 429);
+    assert.match(JSON.parse(refusal.body).detail, /^Request was throttled\. Expected available in \d+ seconds?\.$/);
+    await connect(t, url, { as: bob });
   });
 
   test('with TRUST_PROXY naming the proxy, clients are counted by the address it forwards', async (t) => {

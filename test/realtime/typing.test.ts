@@ -51,6 +51,27 @@ describeEachDatabase('typing notices', (kind) => {
     assert.deepEqual([pendingEvents(aliceSocket), pendingEvents(bobSocket), pendingEvents(carolSocket)], [[], [], []]);
   });
 
+  test('a socket that floods frames is told to slow down, and one that keeps sending bad frames is closed with 1008', async (t) => {
+    const { url, alice } = await start(t);
+    await alice.post('/messages/', { recipient: 'bob', content: 'hi' });
+    const flooding = await connect(t, url, { as: alice });
+    // 25 typing frames at once: the socket's budget lets 20 through, of which the user's typing limit
+    // delivers 10; the last 5 are over the budget.
+    for (let i = 0; i < 25; i += 1) sendFrame(flooding, { type: 'typing', to: 'bob' });
+    const errors: string[] = [];
+    for (let i = 0; i < 15; i += 1) errors.push((await nextEvent(flooding, 'error')).detail!);
+    assert.deepEqual(errors.filter((detail) => detail === 'Too many frames; slow down.').length, 5, errors.join(' | '));
+    assert.deepEqual(errors.filter((detail) => detail === 'Too many typing signals; slow down.').length, 10, errors.join(' | '));
+    assert.equal(flooding.readyState, flooding.OPEN);
+
+    const careless = await connect(t, url, { as: alice });
+    for (let i = 0; i < 10; i += 1) sendFrame(careless, 'not json');
+    for (let i = 0; i < 10; i += 1) assert.equal((await nextEvent(careless, 'error')).detail, 'Frames are JSON text.');
+    assert.equal(careless.readyState, careless.OPEN, 'ten bad frames are answered');
+    sendFrame(careless, 'not json');
+    assert.deepEqual(await closed(careless), { code: 1008, reason: 'Too many bad frames' });
+  });
+
   test('the typing limit is not reset by closing every socket and opening a new one', async (t) => {
     const { url, alice } = await start(t);
     await alice.post('/messages/', { recipient: 'bob', content: 'hi' });
