@@ -3,17 +3,21 @@ import { Type } from 'typebox';
 /** DRF's ProhibitNullCharactersValidator, which every CharField has: spread into a string schema. */
 export const NO_NUL = { pattern: '^[^\\u0000]*$', 'x-error': 'Null characters are not allowed.' } as const;
 
-/** `{"detail": "..."}`: every error that is not about a particular field. */
-export const Detail = Type.Object({ detail: Type.String() }, {
-  title: 'Detail',
-  examples: [{ detail: 'Authentication credentials were not provided.' }],
-});
+/** `{"detail": "..."}`: every error that is not about a particular field. Each answer gives its own examples (detailAnswer). */
+export const Detail = Type.Object({ detail: Type.String() }, { title: 'Detail' });
 
-/** DRF's field errors: each invalid field with its messages. */
-export const FieldErrors = Type.Record(Type.String(), Type.Array(Type.String()), {
-  title: 'FieldErrors',
-  examples: [{ content: ['This field may not be blank.'] }],
-});
+/** DRF's field errors: each invalid field with its messages. Each answer gives its own example (fieldErrorsAnswer). */
+export const FieldErrors = Type.Record(Type.String(), Type.Array(Type.String()), { title: 'FieldErrors' });
+
+/** An operation's `{"detail"}` answer: what it means there, and the details it gives. */
+export function detailAnswer(description: string, ...details: string[]) {
+  return { ...Detail, description, examples: details.map((detail) => ({ detail })) };
+}
+
+/** An operation's field errors: what they mean there, and an example naming its own fields. */
+export function fieldErrorsAnswer(description: string, ...examples: Record<string, string[]>[]) {
+  return { ...FieldErrors, description, examples };
+}
 
 /**
  * A string or null, written as `type: ['string', 'null']` rather than as a union: the response
@@ -41,16 +45,14 @@ export const PageQuery = Type.Object({
 
 /** Responses every route that needs a login can give. */
 export const authErrorResponses = {
-  401: { ...Detail, description: 'An unknown, revoked or malformed API token (`Invalid token.`), with `WWW-Authenticate: Token`.' },
-  403: { ...Detail, description: 'Not logged in, or a missing or wrong CSRF token on an unsafe method.' },
+  401: detailAnswer('An unknown, revoked or malformed API token, with `WWW-Authenticate: Token`.', 'Invalid token.'),
+  403: detailAnswer('Not logged in, or a missing or wrong CSRF token on an unsafe method.',
+    'Authentication credentials were not provided.', 'CSRF Failed: CSRF token missing.'),
 } as const;
 
 /** OpenAPI security of a route anyone may call, where a caller with a session sends its CSRF token. */
 export const OPTIONAL_SESSION: { [scheme: string]: string[] }[] = [{}, { sessionCookie: [], csrfToken: [] }];
 
 /** The answer of a request that hashes a password while too many already wait to be hashed. */
-export const HashingBusy = {
-  ...Detail,
-  description: 'Too many passwords are waiting to be hashed: try again after `Retry-After` seconds.',
-  examples: [{ detail: 'Too many logins at once: try again in a moment.' }],
-};
+export const HashingBusy = detailAnswer('Too many passwords are waiting to be hashed: try again after `Retry-After` seconds.',
+  'Too many logins at once: try again in a moment.');

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../errors.js';
-import { Detail } from '../http/common.schemas.js';
+import { detailAnswer } from '../http/common.schemas.js';
 import { type CounterSeries, createRegistry, type HistogramSeries, PROMETHEUS_CONTENT_TYPE, type Registry } from '../metrics/prometheus.js';
 import type { Bus } from '../realtime/bus.js';
 import type { Hub } from '../realtime/hub.js';
@@ -136,7 +136,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPlugin
             description: 'Prometheus text exposition format, version 0.0.4.',
             content: { 'text/plain': { schema: { type: 'string' } } },
           },
-          401: { ...Detail, description: 'METRICS_TOKEN is set and the request did not carry it.' },
+          401: detailAnswer('METRICS_TOKEN is set and the request did not carry it.', 'Authentication credentials were not provided.'),
         },
       },
     }, async (req, reply) => {

@@ -3,7 +3,7 @@ import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { throttled } from '../errors.js';
-import { Detail } from '../http/common.schemas.js';
+import { detailAnswer } from '../http/common.schemas.js';
 import { appendRouteHook } from '../http/route-hooks.js';
 import { loginWindows } from '../modules/auth/login-throttle.js';
 import { type CounterStore, createMemoryCounterStore, type RateWindow } from '../rate-limit/counter-store.js';
@@ -76,7 +76,7 @@ const addressOf = (req: FastifyRequest): string => normalizeIP(req.ip);
 const networkOf = (req: FastifyRequest): string | null => (isIPv6(req.ip) && !req.ip.toLowerCase().startsWith('::ffff:')
   ? normalizeIP(req.ip, 48) : null);
 
-const Throttled = { ...Detail, description: 'Too many requests: wait the seconds in `Retry-After`.' };
+const Throttled = detailAnswer('Too many requests: wait the seconds in `Retry-After`.', 'Request was throttled. Expected available in 42 seconds.');
 
 type Hook = (req: FastifyRequest, reply: FastifyReply, payload?: unknown) => Promise<unknown>;
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { clearLoginCookies, type CookiePolicy, SESSION_COOKIE, setLoginCookies } from '../../http/cookies.js';
-import { Detail, FieldErrors, HashingBusy, OPTIONAL_SESSION } from '../../http/common.schemas.js';
+import { detailAnswer, fieldErrorsAnswer, HashingBusy, OPTIONAL_SESSION } from '../../http/common.schemas.js';
 import { crossSiteLogout } from '../../errors.js';
 import { isCrossSite } from '../../plugins/origin.js';
 import { UserSchema } from '../users/users.schemas.js';
@@ -36,7 +36,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       // No credentials needed; made over a live session, that session's CSRF token is.
       security: OPTIONAL_SESSION,
       body: RegisterBody,
-      response: { 201: UserSchema, 400: FieldErrors, 503: HashingBusy },
+      response: {
+        201: UserSchema,
+        400: fieldErrorsAnswer('Each invalid field with its messages.',
+          { username: ['A user with that username already exists.'], password: ['This password is too common.'] },
+          { email: ['Enter a valid email address.'] }),
+        503: HashingBusy,
+      },
     },
     config: { throttle: 'registration' },
     preValidation: trimNameAndEmail,
@@ -56,9 +62,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       body: LoginBody,
       response: {
         200: LoginResponse,
-        400: FieldErrors,
-        401: { ...Detail, description: 'Unknown user or wrong password.' },
-        403: { ...Detail, description: 'A foreign Origin, or a live session without its CSRF token.' },
+        400: fieldErrorsAnswer('A missing or blank field.', { password: ['This field is required.'] }),
+        401: detailAnswer('Unknown user or wrong password: the same answer for both.', 'Invalid username or password.'),
+        403: detailAnswer('A foreign Origin, or a live session without its CSRF token.', 'CSRF Failed: CSRF token missing.'),
         503: HashingBusy,
       },
     },
@@ -85,12 +91,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
         + 'link or an image. `HEAD` is not allowed.',
       response: {
         200: LoggedOut,
-        401: { ...Detail, description: 'An `Authorization` header with an unknown, revoked or malformed token.' },
-        403: {
-          ...Detail,
-          description: 'A request from another site, or a POST with a live session and no CSRF token.',
-          examples: [{ detail: 'CSRF Failed: a request from another site may not log out.' }],
-        },
+        401: detailAnswer('An `Authorization` header with an unknown, revoked or malformed token.', 'Invalid token.'),
+        403: detailAnswer('A request from another site, or a POST with a live session and no CSRF token.',
+          'CSRF Failed: a request from another site may not log out.', 'CSRF Failed: CSRF token missing.'),
       },
     },
     // Before the session is looked at: a cross-site request is refused whoever sent it.

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authErrorResponses, Detail, FieldErrors, PageQuery } from '../../http/common.schemas.js';
+import { authErrorResponses, detailAnswer, fieldErrorsAnswer, PageQuery } from '../../http/common.schemas.js';
 import { isoTime } from '../../http/iso-time.js';
 import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
 import type { VisibleBlock } from './blocks.service.js';
@@ -16,7 +16,7 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<{ blocks: BlocksService }> 
       description: 'A user you block cannot send you messages (403) and is left out of your users list. '
         + 'Blocking someone already blocked answers 200.',
       body: BlockBody,
-      response: { 201: BlockSchema, 200: BlockSchema, 400: FieldErrors, ...authErrorResponses },
+      response: { 201: BlockSchema, 200: BlockSchema, 400: fieldErrorsAnswer('No such user, or yourself.', { user: ['No user with this username or email.'] }), ...authErrorResponses },
     },
     onRequest: app.requireUser,
   }, async (req, reply) => {
@@ -29,7 +29,7 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<{ blocks: BlocksService }> 
       tags: ['blocks'],
       summary: 'The users you blocked',
       querystring: PageQuery,
-      response: { 200: BlocksPage, ...authErrorResponses, 404: { ...Detail, description: 'Invalid page.' } },
+      response: { 200: BlocksPage, ...authErrorResponses, 404: detailAnswer('A page past the last.', 'Invalid page.') },
     },
     onRequest: app.requireUser,
   }, async (req) => pageEnvelope(req, await opts.blocks.list(req.user!, readPageRequest(req.query)), presentBlock));
@@ -39,7 +39,7 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<{ blocks: BlocksService }> 
       tags: ['blocks'],
       summary: 'Unblock a user',
       params: BlockedUserParams,
-      response: { 204: { type: 'null', description: 'Unblocked.' }, ...authErrorResponses, 404: { ...Detail, description: 'Not blocked.' } },
+      response: { 204: { type: 'null', description: 'Unblocked.' }, ...authErrorResponses, 404: detailAnswer('No such user, or not blocked.', 'Not found.') },
     },
     onRequest: app.requireUser,
   }, async (req, reply) => {

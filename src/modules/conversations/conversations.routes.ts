@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authErrorResponses, Detail, FieldErrors } from '../../http/common.schemas.js';
+import { authErrorResponses, detailAnswer, fieldErrorsAnswer } from '../../http/common.schemas.js';
 import { requestUrl } from '../../http/pagination.js';
 import { presentMessage } from '../messages/message.js';
 import {
@@ -24,7 +24,7 @@ export const conversationsRoutes: FastifyPluginAsyncTypebox<{ conversations: Con
       description: 'One entry per person you have exchanged messages with, latest activity first, with the last '
         + 'message and your unread count. Follow `next` for older conversations.',
       querystring: InboxQuery,
-      response: { 200: InboxPageSchema, 400: FieldErrors, ...authErrorResponses },
+      response: { 200: InboxPageSchema, 400: fieldErrorsAnswer('A cursor or limit that is not a valid number.', { before: ['A valid integer is required.'] }), ...authErrorResponses },
     },
     onRequest: app.requireUser,
   }, async (req) => {
@@ -49,9 +49,9 @@ export const conversationsRoutes: FastifyPluginAsyncTypebox<{ conversations: Con
       body: MarkReadBody,
       response: {
         200: ReadStateSchema,
-        400: { ...FieldErrors, description: '`up_to` is not a message of this conversation.' },
+        400: fieldErrorsAnswer('`up_to` missing, not a number, or not a message of this conversation.', { up_to: ['There is no message with this id in this conversation.'] }),
         ...authErrorResponses,
-        404: { ...Detail, description: 'No such user, or no conversation with them.' },
+        404: detailAnswer('No such user, or no conversation with them.', 'Not found.'),
       },
     },
     onRequest: app.requireUser,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError, notFound } from '../../errors.js';
-import { authErrorResponses, Detail, FieldErrors, PageQuery } from '../../http/common.schemas.js';
+import { authErrorResponses, Detail, detailAnswer, FieldErrors, fieldErrorsAnswer, PageQuery } from '../../http/common.schemas.js';
 import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
 import { presentMessage } from './message.js';
 import {
@@ -39,7 +39,11 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       response: {
         201: { ...MessageSchema, description: 'Sent.' },
         200: { ...MessageSchema, description: 'Already sent with this client_id: the original message.' },
-        400: { description: 'Invalid field, or no such recipient.', anyOf: [FieldErrors, RecipientNotFound] },
+        400: {
+          description: 'Invalid field, or no such recipient.',
+          anyOf: [FieldErrors, RecipientNotFound],
+          examples: [{ content: ['This field may not be blank.'] }, { error: 'Recipient not found', recipient: ['No user with this username or email.'] }],
+        },
         ...authErrorResponses,
       },
     },
@@ -60,7 +64,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       summary: 'List your messages',
       description: 'Every message you sent or received, oldest first. Nobody else\'s.',
       querystring: PageQuery,
-      response: { 200: MessagesPage, ...authErrorResponses, 404: { ...Detail, description: 'Invalid page.' } },
+      response: { 200: MessagesPage, ...authErrorResponses, 404: detailAnswer('A page past the last.', 'Invalid page.') },
     },
     onRequest: app.requireUser,
   }, async (req) => {
@@ -78,7 +82,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       tags: ['messages'],
       summary: 'Read one of your messages',
       params: MessageIdParams,
-      response: { 200: MessageSchema, ...authErrorResponses, 404: { ...Detail, description: 'No such message of yours.' } },
+      response: { 200: MessageSchema, ...authErrorResponses, 404: detailAnswer('No such message of yours.', 'Not found.') },
     },
     onRequest: app.requireUser,
   }, async (req) => presentMessage(await opts.messages.get(req.user!, messageId(req.params.id)), req.user!.id));
@@ -93,10 +97,11 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       body: EditMessageBody,
       response: {
         200: MessageSchema,
-        400: FieldErrors,
-        403: { ...Detail, description: 'Not logged in, CSRF, not the sender, or blocked by the recipient.' },
-        404: { ...Detail, description: 'No such message of yours.' },
-        409: { ...Detail, description: 'The message was deleted.' },
+        400: fieldErrorsAnswer('The new content is missing, blank or too long.', { content: ['This field may not be blank.'] }),
+        403: detailAnswer('Not logged in, CSRF, not the sender, or blocked by the recipient.',
+          'You do not have permission to perform this action.', 'You cannot message this user.'),
+        404: detailAnswer('No such message of yours.', 'Not found.'),
+        409: detailAnswer('The message was deleted.', 'This message was deleted.'),
       },
     },
     onRequest: app.requireUser,
@@ -117,8 +122,8 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
       params: MessageIdParams,
       response: {
         204: { type: 'null', description: 'Deleted.' },
-        403: { ...Detail, description: 'Not logged in, CSRF, or not the sender.' },
-        404: { ...Detail, description: 'No such message of yours.' },
+        403: detailAnswer('Not logged in, CSRF, or not the sender.', 'You do not have permission to perform this action.'),
+        404: detailAnswer('No such message of yours.', 'Not found.'),
       },
     },
     onRequest: app.requireUser,
@@ -144,9 +149,10 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<{ messages: MessagesServi
         400: {
           description: 'A cursor or limit that is not a valid number (by field), or more than one of before, after and around.',
           anyOf: [FieldErrors, Detail],
+          examples: [{ before: ['A valid integer is required.'] }, { detail: 'Use only one of before, after and around.' }],
         },
         ...authErrorResponses,
-        404: { ...Detail, description: 'No such user, or an invalid page.' },
+        404: detailAnswer('No such user, or a page past the last.', 'Not found.', 'Invalid page.'),
       },
     },
     onRequest: app.requireUser,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notMadeWithToken } from '../../errors.js';
-import { authErrorResponses, Detail, FieldErrors, HashingBusy, OPTIONAL_SESSION, PageQuery } from '../../http/common.schemas.js';
+import { authErrorResponses, Detail, detailAnswer, FieldErrors, HashingBusy, OPTIONAL_SESSION, PageQuery } from '../../http/common.schemas.js';
 import { isoTime } from '../../http/iso-time.js';
 import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
 import { IssuedTokenSchema, TokenCredentials, TokenIdParams, TokensPage } from './tokens.schemas.js';
@@ -22,9 +22,12 @@ export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> 
         201: IssuedTokenSchema,
         400: Type.Union([FieldErrors, Detail], {
           description: 'A missing or malformed field; or the user holds the most API tokens one may (50) already.',
+          examples: [{ password: ['This field is required.'] }, {
+            detail: 'You have 50 API tokens, the most one user may hold: revoke one first (GET /tokens/ lists them, DELETE /tokens/<id>/ revokes one).',
+          }],
         }),
-        401: { ...Detail, description: 'Unknown user or wrong password; or a bad API token in `Authorization`.' },
-        403: { ...Detail, description: 'A foreign Origin, or a live session without its CSRF token.' },
+        401: detailAnswer('Unknown user or wrong password; or a bad API token in `Authorization`.', 'Invalid username or password.', 'Invalid token.'),
+        403: detailAnswer('A foreign Origin, or a live session without its CSRF token.', 'CSRF Failed: CSRF token missing.'),
         503: HashingBusy,
       },
     },
@@ -41,7 +44,7 @@ export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> 
       description: 'The token in `Authorization` stops working at once. Other tokens of the same user are kept.',
       response: {
         204: { type: 'null', description: 'Revoked.' },
-        400: { ...Detail, description: 'Made with a session, not with an API token.' },
+        400: detailAnswer('Made with a session, not with an API token.', 'This request was not made with an API token.'),
         ...authErrorResponses,
       },
     },
@@ -59,7 +62,7 @@ export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> 
       description: 'Every API token of yours, newest first, by id (never the token itself); `current` marks the one '
         + 'this request was made with. With a session too, to find a lost device\'s token and revoke it.',
       querystring: PageQuery,
-      response: { 200: TokensPage, ...authErrorResponses, 404: { ...Detail, description: 'Invalid page.' } },
+      response: { 200: TokensPage, ...authErrorResponses, 404: detailAnswer('A page past the last.', 'Invalid page.') },
     },
     onRequest: app.requireUser,
   }, async (req) => pageEnvelope(req, await opts.tokens.list(req.user!, req.apiToken, readPageRequest(req.query)),
@@ -71,7 +74,7 @@ export const tokensRoutes: FastifyPluginAsyncTypebox<{ tokens: TokensService }> 
       summary: 'Revoke one of your API tokens by its id',
       description: 'It stops working at once, and WebSockets opened with it close with 4001.',
       params: TokenIdParams,
-      response: { 204: { type: 'null', description: 'Revoked.' }, ...authErrorResponses, 404: { ...Detail, description: 'No token of yours has this id.' } },
+      response: { 204: { type: 'null', description: 'Revoked.' }, ...authErrorResponses, 404: detailAnswer('No token of yours has this id.', 'Not found.') },
     },
     onRequest: app.requireUser,
   }, async (req, reply) => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authErrorResponses, Detail } from '../../http/common.schemas.js';
+import { authErrorResponses, detailAnswer } from '../../http/common.schemas.js';
 import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
 import type { UsersService } from './users.service.js';
 import { UserSchema, UsersListQuery, UsersPage } from './users.schemas.js';
@@ -21,7 +21,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService }> = a
       summary: 'List the users you can message',
       description: 'Ordered by username; you are left out. `?search=` keeps usernames starting with it.',
       querystring: UsersListQuery,
-      response: { 200: UsersPage, ...authErrorResponses, 404: { ...Detail, description: 'Invalid page.' } },
+      response: { 200: UsersPage, ...authErrorResponses, 404: detailAnswer('A page past the last.', 'Invalid page.') },
     },
     // Before the query is validated: an anonymous caller learns nothing but that it must log in.
     onRequest: app.requireUser,
