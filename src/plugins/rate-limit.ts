@@ -10,7 +10,7 @@ import { type CounterStore, createMemoryCounterStore, type RateWindow } from '..
 import { openRedisCounterStore } from '../rate-limit/redis-counter-store.js';
 
 /** A limit a route has besides the request limits of every route. */
-export type ThrottlePolicy = 'login' | 'registration' | 'send';
+export type ThrottlePolicy = 'login' | 'password-again' | 'registration' | 'send';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -127,6 +127,8 @@ export function handshakeCounter(config: Config, store: CounterStore): ((userId:
  *   guess teaches nothing; an attempt is counted when made and refunded unless it ends in 401, so that
  *   concurrent guesses cannot slip past the count; a login that succeeds also forgets the account's
  *   earlier failures from its address;
+ * - `password-again`: as `login`, for a logged-in user's password typed again (deleting the account),
+ *   counted against their own account; a failure is the 400 of a wrong password;
  * - `registration`: registration attempts per client address, and for IPv6 per /48 too;
  * - `send`: messages sent per user.
  */
@@ -172,13 +174,16 @@ export async function registerRateLimits(app: FastifyInstance, config: Config, s
 
   const loginAttempts = new WeakMap<FastifyRequest, string[]>();
   const countLoginAttempt: Hook = async (req) => {
-    const windows = loginWindows((req.body as { username: string }).username, addressOf(req), networkOf(req), loginWindowMs);
+    // A password typed again by a logged-in user (to delete the account) counts against that account.
+    const identifier = (req.body as { username?: string }).username ?? req.user?.username ?? '';
+    const windows = loginWindows(identifier, addressOf(req), networkOf(req), loginWindowMs);
     await take(windows);
     loginAttempts.set(req, windows.map((window) => window.key));
   };
-  const refundUnlessFailed: Hook = async (req, reply, payload) => {
+  // A login fails with 401; a password typed again by a logged-in user, with 400 (the field's error).
+  const refundUnlessFailed = (failure: number): Hook => async (req, reply, payload) => {
     const keys = loginAttempts.get(req);
-    if (keys === undefined || reply.statusCode === 401) return payload;
+    if (keys === undefined || reply.statusCode === failure) return payload;
     await store.refund(keys);
     if (reply.statusCode < 300) await store.clear(keys.slice(0, 1));
     return payload;
@@ -193,9 +198,9 @@ export async function registerRateLimits(app: FastifyInstance, config: Config, s
     appendRouteHook(route, 'onRequest', policy === 'send' ? countRequestAndSend : countRequest);
     appendRouteHook(route, 'onSend', countRefusal);
     if (policy === 'registration') appendRouteHook(route, 'preHandler', countRegistration);
-    if (policy === 'login') {
+    if (policy === 'login' || policy === 'password-again') {
       appendRouteHook(route, 'preHandler', countLoginAttempt);
-      appendRouteHook(route, 'onSend', refundUnlessFailed);
+      appendRouteHook(route, 'onSend', refundUnlessFailed(policy === 'login' ? 401 : 400));
     }
     const response = route.schema?.response as Record<string, unknown> | undefined;
     if (response !== undefined && !('429' in response)) {

@@ -119,6 +119,12 @@ export function createAuthService(deps: {
 
     verifyCredentials,
 
+    /** Whether `password` is the password of `user`, an active user. */
+    async passwordMatches(user: User, password: string): Promise<boolean> {
+      const candidate = await deps.users.findCredentials(user.username);
+      return candidate?.id === user.id && await passwords.verify(candidate.password_hash, password);
+    },
+
     /** Checks the credentials and opens a new session; replaces `previousSessionKey` if given. */
     async login(identifier: string, password: string, previousSessionKey?: string): Promise<Login> {
       const user = await verifyCredentials(identifier, password);

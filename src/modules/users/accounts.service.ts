@@ -1,5 +1,9 @@
+import { fieldError } from '../../errors.js';
 import type { User } from './user.js';
 import type { UsersRepository } from './users.repository.js';
+
+/** What a deleted account is called from then on, in its peers' conversations: unique, and no one's to register. */
+export const deletedUsername = (userId: number) => `deleted-${userId}`;
 
 export interface AccountChange {
   readonly user: User;
@@ -15,18 +19,33 @@ export interface AccountChange {
  */
 export function createAccountsService(deps: {
   users: UsersRepository;
+  /** Whether `password` is the user's (to delete one's own account); needed only for `deleteOwn`. */
+  passwordMatches?: (user: User, password: string) => Promise<boolean>;
   onCredentialEnded?: (idHash: string) => void | Promise<void>;
   /** Waits until every running instance has heard of the ended credentials (see CredentialNotices). */
   heardEverywhere?: () => Promise<void>;
 }) {
+  async function endCredentials(ended: { sessionHashes: string[]; tokenHashes: string[] }): Promise<void> {
+    for (const idHash of [...ended.sessionHashes, ...ended.tokenHashes]) await deps.onCredentialEnded?.(idHash);
+    await deps.heardEverywhere?.();
+  }
+
   return {
+    /**
+     * Deletes the caller's own account once they gave their password again (400 otherwise): see
+     * UsersRepository.erase. Every session, token and socket of theirs ends, on every instance.
+     */
+    async deleteOwn(user: User, password: string): Promise<void> {
+      if (!(await deps.passwordMatches!(user, password))) throw fieldError('password', 'Your password was entered incorrectly.');
+      await endCredentials(await deps.users.erase(user.id, deletedUsername(user.id)));
+    },
+
     /** Null when no user has this username (or email). */
     async deactivate(identifier: string): Promise<AccountChange | null> {
       const account = await deps.users.findAccount(identifier.trim());
       if (!account) return null;
       const { sessionHashes, tokenHashes } = await deps.users.deactivate(account.id);
-      for (const idHash of [...sessionHashes, ...tokenHashes]) await deps.onCredentialEnded?.(idHash);
-      await deps.heardEverywhere?.();
+      await endCredentials({ sessionHashes, tokenHashes });
       return {
         user: userOf(account), wasActive: account.active,
         endedSessions: sessionHashes.length, revokedTokens: tokenHashes.length,

@@ -111,8 +111,29 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
       });
     },
 
+    /**
+     * Deletes an account, in one transaction: the user row stays, so that their conversations keep their
+     * shape for their peers, but as `placeholder` (its username, and an address of the reserved `.invalid`
+     * domain), inactive and with no password hash; their sessions, API tokens and blocks either way are
+     * deleted. Answers the hashes of the sessions and tokens that ended.
+     */
+    async erase(userId: number, placeholder: string): Promise<{ sessionHashes: string[]; tokenHashes: string[] }> {
+      return db.transaction().execute(async (trx) => {
+        const address = `${placeholder}@deleted.invalid`;
+        await trx.updateTable('users').set({
+          is_active: 0, username: placeholder, username_lower: usernameKey(placeholder),
+          email: address, email_lower: emailKey(address), password_hash: '',
+        }).where('id', '=', userId).execute();
+        const sessions = await trx.deleteFrom('sessions').where('user_id', '=', userId).returning('id_hash').execute();
+        const tokens = await trx.deleteFrom('api_tokens').where('user_id', '=', userId).returning('id_hash').execute();
+        await trx.deleteFrom('blocks').where((eb) => eb.or([eb('blocker_id', '=', userId), eb('blocked_id', '=', userId)])).execute();
+        return { sessionHashes: sessions.map((row) => row.id_hash), tokenHashes: tokens.map((row) => row.id_hash) };
+      });
+    },
+
+    /** Marks the user active again; a deleted account (no password hash) stays deleted. */
     async activate(userId: number): Promise<void> {
-      await db.updateTable('users').set({ is_active: 1 }).where('id', '=', userId).execute();
+      await db.updateTable('users').set({ is_active: 1 }).where('id', '=', userId).where('password_hash', '<>', '').execute();
     },
 
     /**

@@ -16,6 +16,10 @@ export const OtherUserSchema = Type.Object({
 
 export const UsersPage = PageOf(OtherUserSchema, 'UsersPage');
 
+export const DeleteAccountBody = Type.Object({
+  password: Type.String({ minLength: 1, maxLength: 4096, description: 'Your password, once more.' }),
+}, { title: 'AccountDeletion' });
+
 export const UsersListQuery = Type.Object({
   ...PageQuery.properties,
   search: Type.Optional(Type.String({ maxLength: 150, description: 'Only users whose username starts with this (ignoring case).' })),
