@@ -34,6 +34,7 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createAccountsService } from './modules/users/accounts.service.js';
+import { createExportService } from './modules/users/export.service.js';
 import { authPlugin } from './plugins/auth.js';
 import { installBodyParsers } from './plugins/body-parsers.js';
 import { answerClientError } from './plugins/client-errors.js';
@@ -138,16 +139,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const cookies = { secureCookies: config.secureCookies };
   await app.register(authRoutes, { auth, cookies, trustedOrigins: config.trustedOrigins });
   await app.register(tokensRoutes, { tokens });
+  const blocks = createBlocksService({ blocks: createBlocksRepository(database.db), users, emailVisibility: config.emailVisibility });
+  const conversationsService = createConversationsService({ conversations, blocks, events: hub, emailVisibility: config.emailVisibility });
   await app.register(usersRoutes, {
     users: createUsersService({ users, emailVisibility: config.emailVisibility }),
     accounts: createAccountsService({
       users, passwordMatches: auth.passwordMatches, onCredentialEnded: hub.revoke, heardEverywhere: notices?.heardEverywhere,
     }),
+    exports: createExportService({ conversations: conversationsService, messages }),
     cookies,
   });
-  const blocks = createBlocksService({ blocks: createBlocksRepository(database.db), users, emailVisibility: config.emailVisibility });
   await app.register(messagesRoutes, { messages: createMessagesService({ messages, conversations, blocks, events: hub }) });
-  await app.register(conversationsRoutes, { conversations: createConversationsService({ conversations, blocks, events: hub, emailVisibility: config.emailVisibility }) });
+  await app.register(conversationsRoutes, { conversations: conversationsService });
   await app.register(blocksRoutes, { blocks });
   await registerRealtime(app, {
     hub, auth, tokens,

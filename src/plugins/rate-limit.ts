@@ -10,7 +10,7 @@ import { type CounterStore, createMemoryCounterStore, type RateWindow } from '..
 import { openRedisCounterStore } from '../rate-limit/redis-counter-store.js';
 
 /** A limit a route has besides the request limits of every route. */
-export type ThrottlePolicy = 'login' | 'password-again' | 'registration' | 'send';
+export type ThrottlePolicy = 'export' | 'login' | 'password-again' | 'registration' | 'send';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -45,6 +45,8 @@ const SENDS: readonly Limit[] = [
   { name: 'user-sends-10m', limit: 300, windowMs: 10 * MINUTE },
 ];
 const REGISTRATIONS: readonly Limit[] = [{ name: 'address-registrations-1h', limit: 20, windowMs: 60 * MINUTE }];
+/** Exports of one user's data: each reads their whole history. */
+const USER_EXPORTS: readonly Limit[] = [{ name: 'user-exports-1h', limit: 3, windowMs: 60 * MINUTE }];
 /**
  * WebSocket handshakes of one user, on every instance together: a client reconnecting with backoff makes a
  * few a minute; a loop that reconnects at once is held back.
@@ -130,7 +132,8 @@ export function handshakeCounter(config: Config, store: CounterStore): ((userId:
  * - `password-again`: as `login`, for a logged-in user's password typed again (deleting the account),
  *   counted against their own account; a failure is the 400 of a wrong password;
  * - `registration`: registration attempts per client address, and for IPv6 per /48 too;
- * - `send`: messages sent per user.
+ * - `send`: messages sent per user;
+ * - `export`: data exports per user.
  */
 export async function registerRateLimits(app: FastifyInstance, config: Config, store: CounterStore): Promise<void> {
   if (!config.rateLimits) return;
@@ -153,6 +156,10 @@ export async function registerRateLimits(app: FastifyInstance, config: Config, s
   const countRequestAndSend: Hook = (req) => {
     counted.add(req);
     return take([...requestWindows(req), ...(req.user ? windowsOf(SENDS, `user:${req.user.id}`) : [])]);
+  };
+  const countRequestAndExport: Hook = (req) => {
+    counted.add(req);
+    return take([...requestWindows(req), ...(req.user ? windowsOf(USER_EXPORTS, `user:${req.user.id}`) : [])]);
   };
   // A request refused before it was counted (no login, a bad token, no CSRF token, a foreign Origin)
   // counts as anonymous, by its address; over the limit, the refusal becomes the 429. Callback style:
@@ -195,7 +202,7 @@ export async function registerRateLimits(app: FastifyInstance, config: Config, s
     const socketRoute = route as { websocket?: boolean; wsHandler?: unknown };
     if (socketRoute.websocket || socketRoute.wsHandler !== undefined) return;
     const policy = route.config?.throttle;
-    appendRouteHook(route, 'onRequest', policy === 'send' ? countRequestAndSend : countRequest);
+    appendRouteHook(route, 'onRequest', policy === 'send' ? countRequestAndSend : policy === 'export' ? countRequestAndExport : countRequest);
     appendRouteHook(route, 'onSend', countRefusal);
     if (policy === 'registration') appendRouteHook(route, 'preHandler', countRegistration);
     if (policy === 'login' || policy === 'password-again') {

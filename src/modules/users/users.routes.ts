@@ -1,12 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { clearLoginCookies, type CookiePolicy } from '../../http/cookies.js';
 import { authErrorResponses, detailAnswer, fieldErrorsAnswer, HashingBusy } from '../../http/common.schemas.js';
+import { Readable } from 'node:stream';
 import type { AccountsService } from './accounts.service.js';
+import type { ExportService } from './export.service.js';
 import { pageEnvelope, readPageRequest } from '../../http/pagination.js';
 import type { UsersService } from './users.service.js';
 import { DeleteAccountBody, UserSchema, UsersListQuery, UsersPage } from './users.schemas.js';
 
-export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; accounts: AccountsService; cookies: CookiePolicy }> = async (app, opts) => {
+export const usersRoutes: FastifyPluginAsyncTypebox<{
+  users: UsersService; accounts: AccountsService; exports: ExportService; cookies: CookiePolicy;
+}> = async (app, opts) => {
   app.get('/me/', {
     schema: {
       tags: ['users'],
@@ -38,6 +42,29 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; accou
     await opts.accounts.deleteOwn(req.user!, req.body.password);
     clearLoginCookies(req, reply, opts.cookies);
     return reply.code(204).send(null);
+  });
+
+  app.get('/me/export/', {
+    schema: {
+      tags: ['users'],
+      summary: 'Export your data',
+      description: 'Your profile, your conversations and every message in them, as NDJSON (one JSON object a line): '
+        + '`{"type": "profile", "user"}`, then for each conversation, latest activity first, `{"type": "conversation", '
+        + '"id", "peer", "message_count", "unread_count", "last_read_id"}` followed by its messages, oldest first, '
+        + '`{"type": "message", ...}` as the history shows them. Streamed as it is read; at most 3 an hour.',
+      response: {
+        200: { description: 'NDJSON', content: { 'application/x-ndjson': { schema: { type: 'string' } } } },
+        ...authErrorResponses,
+      },
+    },
+    config: { throttle: 'export' },
+    onRequest: app.requireUser,
+  }, async (req, reply) => {
+    // A stream, which the 200's text schema cannot name: Fastify pipes it, minding the client's pace.
+    const lines: Readable = Readable.from(opts.exports.lines(req.user!));
+    return reply.type('application/x-ndjson; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="messaging-export.ndjson"')
+      .send(lines as never);
   });
 
   app.get('/users-list/', {
