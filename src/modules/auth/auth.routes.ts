@@ -58,7 +58,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       security: OPTIONAL_SESSION,
       description: 'Opens a new session (cookie `sessionid`) and returns a new CSRF token, also set as the '
         + '`csrftoken` cookie. Send the token as `X-CSRFToken` on every POST, PUT, PATCH and DELETE. '
-        + 'Logging in again over a live session replaces it, and needs its token like every unsafe request.',
+        + 'Logging in again over a live session replaces it, and needs its token like every unsafe request. A user '
+        + 'holds at most 20 sessions: a login past them ends the oldest.',
       body: LoginBody,
       response: {
         200: LoginResponse,
