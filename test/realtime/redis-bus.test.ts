@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { type TestContext, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildAppOn, buildTestInstances } from '../helpers/app.js';
-import { signUp } from '../helpers/client.js';
+import { issueToken, passwordFor, signUp, TestClient } from '../helpers/client.js';
 import { createTestDatabase, type DatabaseKind, describeEachDatabase, testRedisUrl } from '../helpers/databases.js';
 import { Redis } from 'ioredis';
 import { closed, connect, listen, nextEvent, pendingEvents, sendFrame } from '../helpers/sockets.js';
@@ -77,6 +77,23 @@ describeEachDatabase('two instances over Redis', (kind) => {
 
     const sent = await bob.post('/messages/', { recipient: 'alice', content: 'still here' });
     assert.equal((await nextEvent(bobOnB, 'message.created')).message!.id, sent.json().id);
+  });
+
+  test('deleting an account through instance A ends its sessions, tokens and sockets on instance B', needsRedis, async (t) => {
+    const { a, b, urls, alice } = await startPair(t, kind);
+    const token = await issueToken(a, 'alice');
+    const aliceViaB = new TestClient(b);
+    for (const [name, value] of alice.cookies) aliceViaB.cookies.set(name, value);
+    assert.equal((await aliceViaB.get('/me/')).statusCode, 200);
+    assert.equal((await b.inject({ method: 'GET', url: '/me/', headers: { authorization: `Token ${token}` } })).statusCode, 200);
+    const sessionSocket = await connect(t, urls.b, { as: alice });
+    const tokenSocket = await connect(t, urls.b, { token });
+
+    assert.equal((await alice.request('DELETE', '/me/', { password: passwordFor('alice') })).statusCode, 204);
+    assert.deepEqual(await closed(sessionSocket), { code: 4001, reason: 'Session ended' });
+    assert.deepEqual(await closed(tokenSocket), { code: 4001, reason: 'Session ended' });
+    assert.equal((await aliceViaB.get('/me/')).statusCode, 403, 'instance B no longer knows the session');
+    assert.equal((await b.inject({ method: 'GET', url: '/me/', headers: { authorization: `Token ${token}` } })).statusCode, 401);
   });
 
   test('the ready frame comes first even while events for the user are flowing', needsRedis, async (t) => {
