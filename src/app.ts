@@ -93,7 +93,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     : null;
   if (notices) app.addHook('onClose', () => notices.close());
 
-  const users = createUsersRepository(database.db);
+  const users = createUsersRepository(database.db, database.erased);
   const sessions = createSessionsRepository(database.db, database.dialect);
   const conversations = createConversationsRepository(database.db, database.dialect);
   const metrics = createMetrics();
@@ -146,7 +146,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     accounts: createAccountsService({
       users, passwordMatches: auth.passwordMatches, onCredentialEnded: hub.revoke, heardEverywhere: notices?.heardEverywhere,
     }),
-    exports: createExportService({ conversations: conversationsService, messages }),
+    exports: createExportService({ conversations, messages, emailVisibility: config.emailVisibility }),
     cookies,
   });
   await app.register(messagesRoutes, { messages: createMessagesService({ messages, conversations, blocks, events: hub }) });

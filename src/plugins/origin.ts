@@ -19,21 +19,23 @@ export function isSameOrTrustedOrigin(origin: string, req: FastifyRequest, trust
 }
 
 /**
- * Whether a browser sent this request from another site: it says so (`Sec-Fetch-Site: cross-site`), or
- * its `Origin` or `Referer` names a site that is neither this one nor trusted. A Referer that is not a URL
- * counts as foreign. Clients that are not browsers send none of these, and are never taken for cross-site.
+ * Whether a browser sent this request from a site that is neither this one nor trusted. The `Origin` says
+ * where it came from; without one, the `Referer` (one that is not a URL counts as foreign); without
+ * either, `Sec-Fetch-Site: cross-site`, which cannot tell a trusted site from another. Clients that are not
+ * browsers send none of these, and are never taken for cross-site.
  */
 export function isCrossSite(req: FastifyRequest, trusted: ReadonlySet<string>): boolean {
-  if (req.headers['sec-fetch-site'] === 'cross-site') return true;
   const origin = req.headers.origin;
-  if (origin !== undefined && !isSameOrTrustedOrigin(origin, req, trusted)) return true;
+  if (origin !== undefined) return !isSameOrTrustedOrigin(origin, req, trusted);
   const referer = req.headers.referer;
-  if (referer === undefined) return false;
-  let refererOrigin: string;
-  try {
-    refererOrigin = new URL(referer).origin;
-  } catch {
-    return true;
+  if (referer !== undefined) {
+    let refererOrigin: string;
+    try {
+      refererOrigin = new URL(referer).origin;
+    } catch {
+      return true;
+    }
+    return !isSameOrTrustedOrigin(refererOrigin, req, trusted);
   }
-  return !isSameOrTrustedOrigin(refererOrigin, req, trusted);
+  return req.headers['sec-fetch-site'] === 'cross-site';
 }

@@ -62,6 +62,8 @@ const ADDRESS_ALL_REQUESTS: readonly Limit[] = [
   { name: 'address-all-10s', limit: 1000, windowMs: 10 * SECOND },
   { name: 'address-all-10m', limit: 20_000, windowMs: 10 * MINUTE },
 ];
+/** What no limit counts: the health probes, the metrics and the API documentation. */
+const UNLIMITED_PATHS = /^\/(healthz|readyz|metrics|api\/docs|api\/schema|docs)(\/|\?|$)/;
 /** Registrations from one IPv6 /48, a site's or a customer's whole range: a few addresses' worth. */
 const NETWORK_REGISTRATIONS: readonly Limit[] = [{ name: 'network-registrations-1h', limit: 60, windowMs: 60 * MINUTE }];
 
@@ -96,13 +98,16 @@ export async function openCounterStore(app: FastifyInstance, config: Config): Pr
 
 /**
  * The limit of every request per client address, before anything else runs (see ADDRESS_ALL_REQUESTS);
- * nothing with RATE_LIMITS=off. Installed before the routes and the authentication hooks.
+ * nothing with RATE_LIMITS=off. Installed before the routes and the authentication hooks. The health
+ * probes, the metrics and the API documentation are left out, as from every limit: a load balancer's
+ * probes must not find the service down because the clients behind one address were busy.
  */
 export function installAddressLimit(app: FastifyInstance, config: Config): void {
   if (!config.rateLimits) return;
   const store = createMemoryCounterStore();
   app.addHook('onClose', () => store.close());
   app.addHook('onRequest', (req, _reply, done) => {
+    if (UNLIMITED_PATHS.test(req.url)) return done();
     store.consume(windowsOf(ADDRESS_ALL_REQUESTS, addressOf(req))).then((waitMs) => {
       done(waitMs > 0 ? throttled(Math.max(1, Math.ceil(waitMs / SECOND))) : undefined);
     }, done);
@@ -180,9 +185,9 @@ export async function registerRateLimits(app: FastifyInstance, config: Config, s
   };
 
   const loginAttempts = new WeakMap<FastifyRequest, string[]>();
-  const countLoginAttempt: Hook = async (req) => {
-    // A password typed again by a logged-in user (to delete the account) counts against that account.
-    const identifier = (req.body as { username?: string }).username ?? req.user?.username ?? '';
+  const countLoginAttempt = (policy: 'login' | 'password-again'): Hook => async (req) => {
+    // A password typed again by a logged-in user (to delete the account) counts against that account, whatever the body says.
+    const identifier = policy === 'password-again' ? req.user!.username : (req.body as { username: string }).username;
     const windows = loginWindows(identifier, addressOf(req), networkOf(req), loginWindowMs);
     await take(windows);
     loginAttempts.set(req, windows.map((window) => window.key));
@@ -206,7 +211,7 @@ export async function registerRateLimits(app: FastifyInstance, config: Config, s
     appendRouteHook(route, 'onSend', countRefusal);
     if (policy === 'registration') appendRouteHook(route, 'preHandler', countRegistration);
     if (policy === 'login' || policy === 'password-again') {
-      appendRouteHook(route, 'preHandler', countLoginAttempt);
+      appendRouteHook(route, 'preHandler', countLoginAttempt(policy));
       appendRouteHook(route, 'onSend', refundUnlessFailed(policy === 'login' ? 401 : 400));
     }
     const response = route.schema?.response as Record<string, unknown> | undefined;

@@ -314,6 +314,7 @@ describeEachDatabase('rate limits', (kind) => {
     assert.equal((await from('/me/', { cookie })).statusCode, 200, 'the thousandth is still let in');
     assertThrottled(await from('/me/', { cookie }), 10);
     assertThrottled(await from('/no-such-page/'), 10);
+    assert.equal((await from('/readyz')).statusCode, 200, 'the health probes are not limited');
     assert.equal((await from('/me/', { cookie }, '198.51.100.20')).statusCode, 200, 'another address is not held back');
   });
 

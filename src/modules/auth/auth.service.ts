@@ -1,7 +1,7 @@
 import type { CredentialNotices } from '../../db/credential-notices.js';
 import { uniqueViolation } from '../../db/constraint-violation.js';
 import { type FieldErrors, fieldErrors, invalidCredentials } from '../../errors.js';
-import { type User, usernameRuleBroken } from '../users/user.js';
+import { DELETED_ACCOUNT_DOMAIN, emailKey, type User, usernameRuleBroken } from '../users/user.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { accessKeyHasher, newAccessKey } from './access-key.js';
 import { CredentialCache } from './credential-cache.js';
@@ -102,6 +102,7 @@ export function createAuthService(deps: {
         deps.users.usernameTaken(username), deps.users.emailTaken(email)]);
       if (usernameTaken && usernameProblem === null) errors.username = [USERNAME_TAKEN];
       if (emailTaken) errors.email = [EMAIL_TAKEN];
+      else if (emailKey(email).endsWith(`@${DELETED_ACCOUNT_DOMAIN}`)) errors.email = ['This email address is reserved.'];
       const problems = passwordProblems(input.password, { username, email });
       if (problems.length > 0) errors.password = problems;
       if (Object.keys(errors).length > 0) throw fieldErrors(errors);
@@ -141,7 +142,7 @@ export function createAuthService(deps: {
       }
       // No session is written for a user deactivated while the password was being checked: as if it were wrong.
       if (!(await readSession(idHash, createdAt))) throw invalidCredentials();
-      const overflow = await deps.sessions.deleteAllButNewest(user.id, SESSIONS_PER_USER);
+      const overflow = await deps.sessions.deleteAllButNewest(user.id, idHash, SESSIONS_PER_USER);
       for (const ended of overflow) {
         kept.forget(ended);
         deps.onSessionEnded?.(ended);

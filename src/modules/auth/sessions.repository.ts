@@ -87,12 +87,18 @@ export function createSessionsRepository(db: Kysely<DatabaseSchema>, dialect: Di
       await commitDurably(db, [touchSession.bound(idHash, at)]);
     },
 
-    /** Deletes the user's sessions but the newest `keep` (by creation); answers their hashes. */
-    async deleteAllButNewest(userId: number, keep: number): Promise<string[]> {
+    /**
+     * Deletes the user's sessions but `current` and the newest others (by creation), `keep` in all; answers
+     * their hashes. `current`, the one just made, stays whatever the clocks of the instances that made the
+     * others say.
+     */
+    async deleteAllButNewest(userId: number, current: string, keep: number): Promise<string[]> {
       const rows = await db.deleteFrom('sessions')
         .where('user_id', '=', userId)
+        .where('id_hash', '<>', current)
         .where('id_hash', 'not in', db.selectFrom('sessions').select('id_hash').where('user_id', '=', userId)
-          .orderBy('created_at', 'desc').orderBy('id_hash', 'desc').limit(rowLimit(keep)))
+          .where('id_hash', '<>', current)
+          .orderBy('created_at', 'desc').orderBy('id_hash', 'desc').limit(rowLimit(keep - 1)))
         .returning('id_hash').execute();
       return rows.map((row) => row.id_hash);
     },

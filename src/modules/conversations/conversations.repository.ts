@@ -3,7 +3,7 @@ import type { Dialect } from '../../db/database.js';
 import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
-import { inConversation, type MessageRecord } from '../messages/message.js';
+import { type ConversationRow, inConversation, type MessageRecord } from '../messages/message.js';
 import { type IdentifierColumn, identifierLookup, type User } from '../users/user.js';
 
 export interface ConversationSummary {
@@ -130,18 +130,25 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>, dialec
      */
     async inboxPage(user: User, beforeMessageId: number | null, limit: number): Promise<{ entries: InboxEntry[]; more: boolean }> {
       const rows = await inboxRows.all(db, user.id, beforeMessageId ?? Number.MAX_SAFE_INTEGER, limit + 1);
-      const entries = rows.slice(0, limit).map((row): InboxEntry => {
-        const peer: User = { id: row.peer_id, username: row.peer_username, email: row.peer_email };
-        return {
-          id: row.conversation_id,
-          peer,
-          messageCount: row.message_count,
-          unreadCount: row.unread_count,
-          lastReadId: row.last_read_id,
-          lastMessage: inConversation(row, row.conversation_id, user, peer),
-        };
-      });
-      return { entries, more: rows.length > limit };
+      return { entries: rows.slice(0, limit).map((row) => entryOf(row, user)), more: rows.length > limit };
+    },
+
+    /**
+     * The user's conversations in id order, those after `afterId`: ids never change, so a walk through them
+     * all (an export) misses none however they move in the inbox meanwhile.
+     */
+    async entriesAfter(user: User, afterId: number, limit: number): Promise<InboxEntry[]> {
+      const rows = await db.selectFrom('conversation_members as member')
+        .innerJoin('conversations as conversation', 'conversation.id', 'member.conversation_id')
+        .innerJoin('users as peer', (join) => join.onRef('peer.id', '=', peerOf(user.id)))
+        .innerJoin('messages as last', 'last.id', 'member.last_message_id')
+        .select(inboxColumns)
+        .where('member.user_id', '=', user.id)
+        .where('member.conversation_id', '>', afterId)
+        .orderBy('member.conversation_id')
+        .limit(rowLimit(limit))
+        .execute();
+      return rows.map((row) => entryOf(row, user));
     },
 
     /** Whether the message belongs to the conversation. */
@@ -183,3 +190,20 @@ export function createConversationsRepository(db: Kysely<DatabaseSchema>, dialec
 }
 
 export type ConversationsRepository = ReturnType<typeof createConversationsRepository>;
+
+type InboxRow = ConversationRow & {
+  conversation_id: number; message_count: number; unread_count: number; last_read_id: number;
+  peer_id: number; peer_username: string; peer_email: string;
+};
+
+function entryOf(row: InboxRow, user: User): InboxEntry {
+  const peer: User = { id: row.peer_id, username: row.peer_username, email: row.peer_email };
+  return {
+    id: row.conversation_id,
+    peer,
+    messageCount: row.message_count,
+    unreadCount: row.unread_count,
+    lastReadId: row.last_read_id,
+    lastMessage: inConversation(row, row.conversation_id, user, peer),
+  };
+}

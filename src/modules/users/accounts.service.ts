@@ -1,9 +1,6 @@
 import { fieldError } from '../../errors.js';
-import type { User } from './user.js';
+import { deletedAccountName, type User } from './user.js';
 import type { UsersRepository } from './users.repository.js';
-
-/** What a deleted account is called from then on, in its peers' conversations: unique, and no one's to register. */
-export const deletedUsername = (userId: number) => `deleted-${userId}`;
 
 export interface AccountChange {
   readonly user: User;
@@ -37,7 +34,7 @@ export function createAccountsService(deps: {
      */
     async deleteOwn(user: User, password: string): Promise<void> {
       if (!(await deps.passwordMatches!(user, password))) throw fieldError('password', 'Your password was entered incorrectly.');
-      await endCredentials(await deps.users.erase(user.id, deletedUsername(user.id)));
+      await endCredentials(await deps.users.erase(user.id, deletedAccountName(user.id)));
     },
 
     /** Null when no user has this username (or email). */

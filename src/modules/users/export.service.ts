@@ -1,30 +1,36 @@
-import type { ConversationsService } from '../conversations/conversations.service.js';
+import type { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { presentMessage } from '../messages/message.js';
 import type { MessagesRepository } from '../messages/messages.repository.js';
+import { type EmailVisibility, showOtherUser } from './email-visibility.js';
 import type { User } from './user.js';
 
 /** Conversations, and then messages, read per query: what the export holds in memory at once. */
 const EXPORT_BATCH = 500;
 
 /**
- * A user's data as NDJSON lines: their profile, then each conversation (latest activity first) followed by
- * its messages, oldest first, each as the user sees it in the API. Read in keyset batches from the inbox
- * and conversation indexes and produced as the reader asks for lines, so that memory does not grow with
- * the history however long it is.
+ * A user's data as NDJSON lines: their profile, then each conversation (in the order they began) followed
+ * by its messages, oldest first, each as the user sees it in the API. Read in keyset batches, conversations
+ * by id and messages from the conversation index, and produced as the reader asks for lines, so that memory
+ * does not grow with the history however long it is, and a conversation that moves in the inbox meanwhile
+ * is not skipped.
  */
 export function createExportService(deps: {
-  conversations: Pick<ConversationsService, 'inbox'>;
+  conversations: Pick<ConversationsRepository, 'entriesAfter'>;
   messages: Pick<MessagesRepository, 'sliceFrom'>;
+  emailVisibility: EmailVisibility;
 }) {
+  const showOther = showOtherUser(deps.emailVisibility);
   return {
     async* lines(user: User): AsyncGenerator<string> {
       yield `${JSON.stringify({ type: 'profile', user: { id: user.id, username: user.username, email: user.email } })}\n`;
-      let before: number | null = null;
-      do {
-        const page = await deps.conversations.inbox(user, before, EXPORT_BATCH);
-        for (const entry of page.entries) {
+      let after = 0;
+      for (;;) {
+        const entries = await deps.conversations.entriesAfter(user, after, EXPORT_BATCH);
+        if (entries.length === 0) break;
+        for (const entry of entries) {
+          const peer = entry.peer.id === user.id ? entry.peer : showOther(entry.peer);
           yield `${JSON.stringify({
-            type: 'conversation', id: entry.id, peer: entry.peer, message_count: entry.messageCount,
+            type: 'conversation', id: entry.id, peer, message_count: entry.messageCount,
             unread_count: entry.unreadCount, last_read_id: entry.lastReadId,
           })}\n`;
           const members = [user, { id: entry.peer.id, username: entry.peer.username, email: '' }] as const;
@@ -38,8 +44,8 @@ export function createExportService(deps: {
             from = rows[rows.length - 1].id + 1;
           }
         }
-        before = page.nextBefore;
-      } while (before !== null);
+        after = entries[entries.length - 1].id;
+      }
     },
   };
 }

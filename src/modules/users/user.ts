@@ -65,8 +65,14 @@ export const INVALID_USERNAME = 'Enter a valid username. This value may contain 
 const usernamePattern = new RegExp(USERNAME_PATTERN, 'u');
 
 /** The error of a username that breaks the rules, or null: for a name as stored, once normalized. */
+/** The names deleted accounts go by (`deleted-<id>`), and their addresses' domain: no one may register them. */
+const DELETED_ACCOUNT_NAME = /^deleted-\d+$/i;
+export const DELETED_ACCOUNT_DOMAIN = 'deleted.invalid';
+export const deletedAccountName = (userId: number) => `deleted-${userId}`;
+
 export function usernameRuleBroken(username: string): string | null {
   if (!usernamePattern.test(username)) return INVALID_USERNAME;
+  if (DELETED_ACCOUNT_NAME.test(username)) return 'This username is reserved.';
   // Characters as Django counts them: code points, so a letter outside the BMP is one, not two.
   if (username.length > USERNAME_MAX_LENGTH && [...username].length > USERNAME_MAX_LENGTH) return `Ensure this field has no more than ${USERNAME_MAX_LENGTH} characters.`;
   return null;

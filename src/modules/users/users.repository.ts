@@ -3,7 +3,7 @@ import type { Dialect } from '../../db/database.js';
 import { rowLimit } from '../../db/limit.js';
 import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
-import { emailKey, type IdentifierColumn, identifierLookup, type User, usernameKey } from './user.js';
+import { DELETED_ACCOUNT_DOMAIN, emailKey, type IdentifierColumn, identifierLookup, type User, usernameKey } from './user.js';
 
 export interface NewUser {
   username: string;
@@ -23,7 +23,8 @@ export function activeUserBy(db: Kysely<DatabaseSchema>, column: IdentifierColum
   return db.selectFrom('users').select(['id', 'username', 'email']).where('is_active', '=', ACTIVE).where(column, '=', key);
 }
 
-export function createUsersRepository(db: Kysely<DatabaseSchema>) {
+/** `erased`: told after a commit that erased an account's data (see Database.erased). */
+export function createUsersRepository(db: Kysely<DatabaseSchema>, erased: () => void = () => {}) {
   const columns = ['id', 'username', 'email'] as const;
 
   // Blocking looks a user up, and the users list runs on every visit: built and compiled once.
@@ -118,8 +119,8 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
      * deleted. Answers the hashes of the sessions and tokens that ended.
      */
     async erase(userId: number, placeholder: string): Promise<{ sessionHashes: string[]; tokenHashes: string[] }> {
-      return db.transaction().execute(async (trx) => {
-        const address = `${placeholder}@deleted.invalid`;
+      const ended = await db.transaction().execute(async (trx) => {
+        const address = `${placeholder}@${DELETED_ACCOUNT_DOMAIN}`;
         await trx.updateTable('users').set({
           is_active: 0, username: placeholder, username_lower: usernameKey(placeholder),
           email: address, email_lower: emailKey(address), password_hash: '',
@@ -129,6 +130,8 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>) {
         await trx.deleteFrom('blocks').where((eb) => eb.or([eb('blocker_id', '=', userId), eb('blocked_id', '=', userId)])).execute();
         return { sessionHashes: sessions.map((row) => row.id_hash), tokenHashes: tokens.map((row) => row.id_hash) };
       });
+      erased();
+      return ended;
     },
 
     /** Marks the user active again; a deleted account (no password hash) stays deleted. */

@@ -49,7 +49,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{
       tags: ['users'],
       summary: 'Export your data',
       description: 'Your profile, your conversations and every message in them, as NDJSON (one JSON object a line): '
-        + '`{"type": "profile", "user"}`, then for each conversation, latest activity first, `{"type": "conversation", '
+        + '`{"type": "profile", "user"}`, then for each conversation, in the order they began, `{"type": "conversation", '
         + '"id", "peer", "message_count", "unread_count", "last_read_id"}` followed by its messages, oldest first, '
         + '`{"type": "message", ...}` as the history shows them. Streamed as it is read; at most 3 an hour.',
       response: {

@@ -368,6 +368,8 @@ describeEachDatabase('/logout/', (kind) => {
       { 'sec-fetch-site': 'same-origin', referer: 'http://localhost:80/chat' },
       { 'sec-fetch-site': 'none' },
       { origin: 'https://app.example.com', referer: 'https://app.example.com/settings' },
+      // A trusted front end on another site: the browser says cross-site, the Origin says which.
+      { origin: 'https://app.example.com', 'sec-fetch-site': 'cross-site' },
       {},
     ];
     await register(app, 'alice');

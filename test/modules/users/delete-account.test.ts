@@ -75,10 +75,26 @@ describeEachDatabase('DELETE /me/', (kind) => {
     assert.equal(write.statusCode, 400);
   });
 
+  test('the names and addresses deleted accounts go by cannot be registered', async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const attempt = (username: string, email: string) => app.inject({ method: 'POST', url: '/register/',
+      payload: { username, email, password: 'pw-long-enough-for-this' } });
+    const byName = await attempt('Deleted-42', 'someone@example.com');
+    assert.equal(byName.statusCode, 400);
+    assert.deepEqual(byName.json(), { username: ['This username is reserved.'] });
+    const byAddress = await attempt('someone', 'deleted-42@Deleted.Invalid');
+    assert.equal(byAddress.statusCode, 400);
+    assert.deepEqual(byAddress.json(), { email: ['This email address is reserved.'] });
+    assert.equal((await attempt('deleted-user', 'deleted@example.com')).statusCode, 201, 'other names are free');
+  });
+
   test('wrong passwords count against the account as failed logins do', async (t) => {
     const { app } = await buildTestApp(t, kind, { RATE_LIMITS: 'on' });
     const alice = await signUp(app, 'alice');
-    for (let i = 0; i < 5; i += 1) assert.equal((await alice.request('DELETE', '/me/', { password: `guess ${i}` })).statusCode, 400);
+    // A username in the body names no other account to count the guesses against.
+    for (let i = 0; i < 5; i += 1) {
+      assert.equal((await alice.request('DELETE', '/me/', { password: `guess ${i}`, username: `someone${i}` })).statusCode, 400);
+    }
     assert.equal((await alice.request('DELETE', '/me/', { password: passwordFor('alice') })).statusCode, 429);
     assert.equal((await alice.get('/me/')).statusCode, 200);
   });

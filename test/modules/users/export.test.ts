@@ -49,12 +49,12 @@ describeEachDatabase('GET /me/export/', (kind) => {
     const lines = res.body.trimEnd().split('\n').map((line) => JSON.parse(line) as Line);
     assert.deepEqual(lines[0], { type: 'profile', user: alice.user });
     assert.deepEqual(lines.slice(1).map((line) => line.type === 'conversation' ? `conversation with ${(line.peer as { username: string }).username}` : line.content),
-      ['conversation with alice', 'a note', 'conversation with bob', 'hello bob', 'hi alice', '']);
+      ['conversation with bob', 'hello bob', 'hi alice', '', 'conversation with alice', 'a note']);
     const messages = lines.filter((line) => line.type === 'message');
-    assert.deepEqual(messages.map((line) => line.id), [note.id, first.id, reply.id, gone.id]);
-    assert.equal(messages[1].client_id, CLIENT_ID, 'her own key');
-    assert.equal(messages[2].client_id, null, 'not bob\'s');
-    assert.equal(messages[3].deleted, true);
+    assert.deepEqual(messages.map((line) => line.id), [first.id, reply.id, gone.id, note.id]);
+    assert.equal(messages[0].client_id, CLIENT_ID, 'her own key');
+    assert.equal(messages[1].client_id, null, 'not bob\'s');
+    assert.equal(messages[2].deleted, true);
     const withBob = lines.find((line) => line.type === 'conversation' && (line.peer as { username: string }).username === 'bob')!;
     assert.deepEqual(withBob.peer, { id: bob.user.id, username: 'bob', email: null });
     assert.equal(withBob.message_count, 3);
