@@ -1,7 +1,7 @@
 import { ConfigError, loadStorageConfig } from '../config.js';
 import { listenForEndedCredentials } from '../db/credential-notices.js';
 import { openDatabase } from '../db/database.js';
-import { type AccountChange, createAccountsService } from '../modules/users/accounts.service.js';
+import { type AccountChange, createAccountsService, DeletedAccountError } from '../modules/users/accounts.service.js';
 import { createUsersRepository } from '../modules/users/users.repository.js';
 import { createRevocationPublisher } from '../realtime/revocation-publisher.js';
 import { describeFailure } from '../startup-failure.js';
@@ -39,7 +39,14 @@ async function main(args: string[]): Promise<number> {
     const accounts = createAccountsService({
       users: createUsersRepository(database.db), onCredentialEnded: revocations?.revoke, heardEverywhere: notices?.heardEverywhere,
     });
-    const change = command === 'deactivate' ? await accounts.deactivate(identifier) : await accounts.activate(identifier);
+    let change: AccountChange | null;
+    try {
+      change = command === 'deactivate' ? await accounts.deactivate(identifier) : await accounts.activate(identifier);
+    } catch (error) {
+      if (!(error instanceof DeletedAccountError)) throw error;
+      console.error(error.message);
+      return 1;
+    }
     if (!change) {
       console.error(`No user with the username or email "${identifier.trim()}".`);
       return 1;

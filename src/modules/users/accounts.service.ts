@@ -2,6 +2,13 @@ import { fieldError } from '../../errors.js';
 import { deletedAccountName, type User } from './user.js';
 import type { UsersRepository } from './users.repository.js';
 
+/** An account its user deleted (DELETE /me/): it stays deleted. */
+export class DeletedAccountError extends Error {
+  constructor(readonly username: string) {
+    super(`"${username}" is an account its user deleted: it cannot be activated.`);
+  }
+}
+
 export interface AccountChange {
   readonly user: User;
   /** Whether the account was active before the change. */
@@ -50,10 +57,11 @@ export function createAccountsService(deps: {
     },
 
     /** Null when no user has this username (or email). Sessions and tokens ended by deactivation stay ended. */
+    /** Null when no user has this username (or email); throws DeletedAccountError for an account its user deleted. */
     async activate(identifier: string): Promise<AccountChange | null> {
       const account = await deps.users.findAccount(identifier.trim());
       if (!account) return null;
-      if (!account.active) await deps.users.activate(account.id);
+      if (!account.active && !(await deps.users.activate(account.id))) throw new DeletedAccountError(account.username);
       return { user: userOf(account), wasActive: account.active, endedSessions: 0, revokedTokens: 0 };
     },
   };

@@ -134,9 +134,11 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>, erased: () => 
       return ended;
     },
 
-    /** Marks the user active again; a deleted account (no password hash) stays deleted. */
-    async activate(userId: number): Promise<void> {
-      await db.updateTable('users').set({ is_active: 1 }).where('id', '=', userId).where('password_hash', '<>', '').execute();
+    /** Marks the user active again; false for a deleted account (no password hash), which stays deleted. */
+    async activate(userId: number): Promise<boolean> {
+      const result = await db.updateTable('users').set({ is_active: 1 }).where('id', '=', userId).where('password_hash', '<>', '')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     /**

@@ -4,6 +4,8 @@ import { buildTestApp } from '../../helpers/app.js';
 import { issueToken, passwordFor, register, signUp, TestClient } from '../../helpers/client.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
 import { closed, connect, listen } from '../../helpers/sockets.js';
+import { createAccountsService, DeletedAccountError } from '../../../src/modules/users/accounts.service.js';
+import { createUsersRepository } from '../../../src/modules/users/users.repository.js';
 
 describeEachDatabase('DELETE /me/', (kind) => {
   test('without the password, or with a wrong one, it is refused and changes nothing', async (t) => {
@@ -52,7 +54,7 @@ describeEachDatabase('DELETE /me/', (kind) => {
   });
 
   test('the peers keep their conversation, with the deleted user shown as a placeholder they can no longer write to', async (t) => {
-    const { app } = await buildTestApp(t, kind);
+    const { app, testDatabase } = await buildTestApp(t, kind);
     const alice = await signUp(app, 'alice');
     const bob = await signUp(app, 'bob');
     const sent = (await alice.post('/messages/', { recipient: 'bob', content: 'before I go' })).json();
@@ -73,6 +75,9 @@ describeEachDatabase('DELETE /me/', (kind) => {
     assert.equal((await bob.get('/blocks/')).json().count, 0, 'blocks of and by the account are gone');
     const write = await bob.post('/messages/', { recipient: placeholder, content: 'hello?' });
     assert.equal(write.statusCode, 400);
+    const accounts = createAccountsService({ users: createUsersRepository(testDatabase.database.db) });
+    await assert.rejects(accounts.activate(placeholder), DeletedAccountError, 'an administrator cannot bring it back');
+    assert.equal((await bob.get('/users-list/')).json().count, 0);
   });
 
   test('the names and addresses deleted accounts go by cannot be registered', async (t) => {
