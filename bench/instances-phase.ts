@@ -1,5 +1,5 @@
 /**
- * One instance against two sharing the database, as the README's "Using both cores" runs them: the
+ * One instance against two sharing the database, as "Using both cores" in docs/performance.md runs them: the
  * history page, the users list and sends, with the same connections either all on one instance or split evenly over
  * both. In turns, round after round, like the throughput phase.
  */
