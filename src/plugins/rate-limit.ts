@@ -6,7 +6,7 @@ import { throttled } from '../errors.js';
 import { detailAnswer } from '../http/common.schemas.js';
 import { appendRouteHook } from '../http/route-hooks.js';
 import { loginWindows } from '../modules/auth/login-throttle.js';
-import { type CounterStore, createMemoryCounterStore, type RateWindow } from '../rate-limit/counter-store.js';
+import { type CounterStore, createMemoryCounterStore, type Limit, type RateWindow, windowsOf } from '../rate-limit/counter-store.js';
 import { openRedisCounterStore } from '../rate-limit/redis-counter-store.js';
 
 /** A limit a route has besides the request limits of every route. */
@@ -17,12 +17,6 @@ declare module 'fastify' {
     /** See `registerRateLimits`. */
     throttle?: ThrottlePolicy;
   }
-}
-
-interface Limit {
-  readonly name: string;
-  readonly limit: number;
-  readonly windowMs: number;
 }
 
 const SECOND = 1000;
@@ -67,9 +61,6 @@ const UNLIMITED_PATHS = /^\/(healthz|readyz|metrics|api\/docs|api\/schema|docs)(
 /** Registrations from one IPv6 /48, a site's or a customer's whole range: a few addresses' worth. */
 const NETWORK_REGISTRATIONS: readonly Limit[] = [{ name: 'network-registrations-1h', limit: 60, windowMs: 60 * MINUTE }];
 
-const windowsOf = (limits: readonly Limit[], subject: string): RateWindow[] =>
-  limits.map(({ name, limit, windowMs }) => ({ key: `${name}:${subject}`, limit, windowMs }));
-
 /**
  * The client address the limits count by: the socket's peer, or with TRUST_PROXY the address the
  * trusted proxies report. An IPv6 client counts by its /64, which one subscriber usually holds whole.
@@ -79,6 +70,9 @@ const addressOf = (req: FastifyRequest): string => normalizeIP(req.ip);
 /** An IPv6 client's /48, counted beside its /64 for failed logins and registrations; null for IPv4. */
 const networkOf = (req: FastifyRequest): string | null => (isIPv6(req.ip) && !req.ip.toLowerCase().startsWith('::ffff:')
   ? normalizeIP(req.ip, 48) : null);
+
+/** The 429 of a count that is full for another `waitMs`: whole seconds, at least one. */
+const throttledFor = (waitMs: number) => throttled(Math.max(1, Math.ceil(waitMs / SECOND)));
 
 const Throttled = detailAnswer('Too many requests: wait the seconds in `Retry-After`.', 'Request was throttled. Expected available in 42 seconds.');
 
@@ -109,7 +103,7 @@ export function installAddressLimit(app: FastifyInstance, config: Config): void 
   app.addHook('onRequest', (req, _reply, done) => {
     if (UNLIMITED_PATHS.test(req.url)) return done();
     store.consume(windowsOf(ADDRESS_ALL_REQUESTS, addressOf(req))).then((waitMs) => {
-      done(waitMs > 0 ? throttled(Math.max(1, Math.ceil(waitMs / SECOND))) : undefined);
+      done(waitMs > 0 ? throttledFor(waitMs) : undefined);
     }, done);
   });
 }
@@ -119,7 +113,7 @@ export function handshakeCounter(config: Config, store: CounterStore): ((userId:
   if (!config.rateLimits) return null;
   return async (userId) => {
     const waitMs = await store.consume(windowsOf(USER_HANDSHAKES, `user:${userId}`));
-    if (waitMs > 0) throw throttled(Math.max(1, Math.ceil(waitMs / SECOND)));
+    if (waitMs > 0) throw throttledFor(waitMs);
   };
 }
 
@@ -146,7 +140,7 @@ export async function registerRateLimits(app: FastifyInstance, config: Config, s
 
   async function take(windows: readonly RateWindow[]): Promise<void> {
     const waitMs = await store.consume(windows);
-    if (waitMs > 0) throw throttled(Math.max(1, Math.ceil(waitMs / SECOND)));
+    if (waitMs > 0) throw throttledFor(waitMs);
   }
 
   const requestWindows = (req: FastifyRequest): RateWindow[] => (req.user
@@ -157,15 +151,13 @@ export async function registerRateLimits(app: FastifyInstance, config: Config, s
     counted.add(req);
     return take(requestWindows(req));
   };
-  // One step for both, so that a refused send uses up neither allowance.
-  const countRequestAndSend: Hook = (req) => {
+  // The request and the route's own limit per user in one step, so that a refused send or export uses up neither allowance.
+  const countRequestAnd = (userLimits: readonly Limit[]): Hook => (req) => {
     counted.add(req);
-    return take([...requestWindows(req), ...(req.user ? windowsOf(SENDS, `user:${req.user.id}`) : [])]);
+    return take([...requestWindows(req), ...(req.user ? windowsOf(userLimits, `user:${req.user.id}`) : [])]);
   };
-  const countRequestAndExport: Hook = (req) => {
-    counted.add(req);
-    return take([...requestWindows(req), ...(req.user ? windowsOf(USER_EXPORTS, `user:${req.user.id}`) : [])]);
-  };
+  const countRequestAndSend = countRequestAnd(SENDS);
+  const countRequestAndExport = countRequestAnd(USER_EXPORTS);
   // A request refused before it was counted (no login, a bad token, no CSRF token, a foreign Origin)
   // counts as anonymous, by its address; over the limit, the refusal becomes the 429. Callback style:
   // every answer passes here, and nearly all of them at once.
@@ -173,7 +165,7 @@ export async function registerRateLimits(app: FastifyInstance, config: Config, s
     if (counted.has(req) || (reply.statusCode !== 401 && reply.statusCode !== 403)) return done(null, payload);
     store.consume(windowsOf(ANONYMOUS_REQUESTS, addressOf(req))).then((waitMs) => {
       if (waitMs <= 0) return done(null, payload);
-      const refusal = throttled(Math.max(1, Math.ceil(waitMs / SECOND)));
+      const refusal = throttledFor(waitMs);
       reply.removeHeader('www-authenticate');
       reply.code(refusal.statusCode).headers(refusal.headers);
       done(null, JSON.stringify(refusal.body));

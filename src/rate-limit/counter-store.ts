@@ -5,6 +5,17 @@ export interface RateWindow {
   readonly windowMs: number;
 }
 
+/** A limit as it is written down: its name, and `limit` events in `windowMs`, for each subject apart. */
+export interface Limit {
+  readonly name: string;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** The windows of `limits` for one subject (a user, an address): each keyed by the limit's name and the subject. */
+export const windowsOf = (limits: readonly Limit[], subject: string): RateWindow[] =>
+  limits.map(({ name, limit, windowMs }) => ({ key: `${name}:${subject}`, limit, windowMs }));
+
 /**
  * Counters of fixed windows. A window opens with the first event counted under its key and closes
  * `windowMs` later, forgetting its count: nothing is refused for longer than one window.

@@ -1,7 +1,7 @@
 import { fieldError, notFound } from '../../errors.js';
 import type { EventSink } from '../../realtime/events.js';
 import type { BlocksService } from '../blocks/blocks.service.js';
-import { type EmailVisibility, showOtherUser, type VisibleUser } from '../users/email-visibility.js';
+import { type EmailVisibility, showPeer, type VisibleUser } from '../users/email-visibility.js';
 import type { User } from '../users/user.js';
 import type { ConversationsRepository, InboxEntry, ReadState } from './conversations.repository.js';
 
@@ -22,14 +22,13 @@ export function createConversationsService(deps: {
   events: EventSink;
   emailVisibility: EmailVisibility;
 }) {
-  const showOther = showOtherUser(deps.emailVisibility);
+  const peerShownTo = showPeer(deps.emailVisibility);
   return {
     /** The caller's conversations, latest activity first. */
     async inbox(caller: User, before: number | null, limit: number): Promise<InboxPage> {
       const { entries, more } = await deps.conversations.inboxPage(caller, before, limit);
       return {
-        // Notes to oneself show the caller's own address, which is never hidden from them.
-        entries: entries.map((entry) => ({ ...entry, peer: entry.peer.id === caller.id ? entry.peer : showOther(entry.peer) })),
+        entries: entries.map((entry) => ({ ...entry, peer: peerShownTo(caller, entry.peer) })),
         nextBefore: more ? entries[entries.length - 1].lastMessage.id : null,
       };
     },

@@ -1,4 +1,4 @@
-import type { CounterStore, RateWindow } from '../../rate-limit/counter-store.js';
+import { type CounterStore, type Limit, windowsOf } from '../../rate-limit/counter-store.js';
 import type { EventSink } from '../../realtime/events.js';
 import type { BlocksService } from '../blocks/blocks.service.js';
 import type { User } from '../users/user.js';
@@ -9,13 +9,10 @@ import type { ConversationsRepository } from './conversations.repository.js';
  * every few seconds. Counted per user in the counter store, so across all of the user's sockets and,
  * with Redis, across instances, however often the sockets are closed and opened again.
  */
-const TYPING_WINDOWS = [
+const TYPING: readonly Limit[] = [
   { name: 'typing-10s', limit: 10, windowMs: 10_000 },
   { name: 'typing-1m', limit: 60, windowMs: 60_000 },
-] as const;
-
-const windowsOf = (userId: number): RateWindow[] =>
-  TYPING_WINDOWS.map(({ name, limit, windowMs }) => ({ key: `${name}:user:${userId}`, limit, windowMs }));
+];
 
 /** Why a typing notice was refused, as the error frame says it. */
 export const TYPING_REFUSALS = {
@@ -38,7 +35,7 @@ export function createTypingService(deps: {
      * sender blocked; a block is not told to the sender, whose notice is dropped as if it were sent.
      */
     async typing(sender: User, to: string): Promise<TypingRefusal | null> {
-      if (await deps.counters.consume(windowsOf(sender.id)) > 0) return TYPING_REFUSALS.throttled;
+      if (await deps.counters.consume(windowsOf(TYPING, `user:${sender.id}`)) > 0) return TYPING_REFUSALS.throttled;
       const found = await deps.conversations.findPeer(sender.id, to);
       if (!found) return TYPING_REFUSALS.noSuchUser;
       const { peer, conversation } = found;

@@ -17,3 +17,9 @@ export function showOtherUser(visibility: EmailVisibility): (user: User) => Visi
     ? (user) => ({ id: user.id, username: user.username, email: user.email })
     : (user) => ({ id: user.id, username: user.username, email: null });
 }
+
+/** How the other member of a conversation is shown to `viewer`: as themselves in notes to oneself, whose address is their own. */
+export function showPeer(visibility: EmailVisibility): (viewer: User, peer: User) => VisibleUser {
+  const showOther = showOtherUser(visibility);
+  return (viewer, peer) => (peer.id === viewer.id ? peer : showOther(peer));
+}

@@ -1,7 +1,7 @@
 import type { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { presentMessage } from '../messages/message.js';
 import type { MessagesRepository } from '../messages/messages.repository.js';
-import { type EmailVisibility, showOtherUser } from './email-visibility.js';
+import { type EmailVisibility, showPeer } from './email-visibility.js';
 import type { User } from './user.js';
 
 /** Conversations, and then messages, read per query: what the export holds in memory at once. */
@@ -19,7 +19,7 @@ export function createExportService(deps: {
   messages: Pick<MessagesRepository, 'sliceFrom'>;
   emailVisibility: EmailVisibility;
 }) {
-  const showOther = showOtherUser(deps.emailVisibility);
+  const peerShownTo = showPeer(deps.emailVisibility);
   return {
     async* lines(user: User): AsyncGenerator<string> {
       yield `${JSON.stringify({ type: 'profile', user: { id: user.id, username: user.username, email: user.email } })}\n`;
@@ -28,7 +28,7 @@ export function createExportService(deps: {
         const entries = await deps.conversations.entriesAfter(user, after, EXPORT_BATCH);
         if (entries.length === 0) break;
         for (const entry of entries) {
-          const peer = entry.peer.id === user.id ? entry.peer : showOther(entry.peer);
+          const peer = peerShownTo(user, entry.peer);
           yield `${JSON.stringify({
             type: 'conversation', id: entry.id, peer, message_count: entry.messageCount,
             unread_count: entry.unreadCount, last_read_id: entry.lastReadId,
