@@ -1,12 +1,14 @@
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
 import type { Config } from './config.js';
 import { listenForEndedCredentials } from './db/credential-notices.js';
 import { type Database, openDatabase } from './db/database.js';
 import { groupCommit, transactionPerUnit } from './db/group-commit.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loggerOptions } from './http/logging.js';
+import { createServiceMetrics } from './metrics/service-metrics.js';
 import { parseQuerystring } from './http/querystring.js';
 import { requestLoggerFactory } from './http/request-logger.js';
 import { installResponseSerializer } from './http/response-serializer.js';
@@ -39,7 +41,7 @@ import { authPlugin } from './plugins/auth.js';
 import { installBodyParsers } from './plugins/body-parsers.js';
 import { answerClientError } from './plugins/client-errors.js';
 import { answerFrameworkError, installErrorHandler } from './plugins/error-handler.js';
-import { createMetrics, metricsPlugin } from './plugins/metrics.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { handshakeCounter, installAddressLimit, openCounterStore, registerRateLimits } from './plugins/rate-limit.js';
 import { installReadBatching } from './plugins/read-batching.js';
@@ -51,6 +53,7 @@ import type { Bus } from './realtime/bus.js';
 import { createHub } from './realtime/hub.js';
 import { createLocalBus } from './realtime/local-bus.js';
 import { createRedisBus } from './realtime/redis-bus.js';
+import { waitForPostgres, waitForRedis } from './runtime/wait-for-services.js';
 
 export interface BuildOptions {
   /** An open database to use instead of opening `config.databaseUrl` (it is then not closed with the app). */
@@ -59,6 +62,11 @@ export interface BuildOptions {
   logger?: boolean | Record<string, unknown>;
   /** Every answer validated against its response schema before it is written (tests). */
   checkResponses?: boolean;
+  /**
+   * Waits for PostgreSQL and Redis to answer before using them, up to STARTUP_WAIT_SECONDS (the server:
+   * in a deployment they may still be starting).
+   */
+  waitForServices?: boolean;
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -82,6 +90,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (options.waitForServices) {
+    const wait = { waitSeconds: config.startupWaitSeconds, log: (message: string) => app.log.warn(message) };
+    if (config.databaseUrl.startsWith('postgres')) await waitForPostgres(config.databaseUrl, wait);
+    if (config.redisUrl) await waitForRedis(config.redisUrl, wait);
+  }
   const database = options.database ?? openDatabase(config.databaseUrl, {
     sqliteExclusive: config.sqliteExclusive,
     poolSize: config.databasePoolSize ?? undefined,
@@ -96,7 +109,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const users = createUsersRepository(database.db, database.erased);
   const sessions = createSessionsRepository(database.db, database.dialect);
   const conversations = createConversationsRepository(database.db, database.dialect);
-  const metrics = createMetrics();
+  const metricsRegistry = new Registry();
+  const metrics = createServiceMetrics(metricsRegistry);
   const transactions = database.dialect === 'sqlite' && config.groupCommit
     ? groupCommit(database.db, { maxWaitMs: GROUP_COMMIT_WAIT_MS, maxBatch: GROUP_COMMIT_MAX_BATCH, onBatch: metrics.observeGroupCommitBatch })
     : transactionPerUnit(database.db);
@@ -130,7 +144,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(cookie);
   await app.register(authPlugin, { auth, tokens, config });
   await registerOpenApi(app);
-  await app.register(metricsPlugin, { metrics, hub, bus, token: config.metricsToken });
+  await app.register(metricsPlugin, { registry: metricsRegistry, metrics, hub, bus, token: config.metricsToken });
   await app.register(healthRoutes, { health: createHealthService({ health: createHealthRepository(database.db, database.dialect) }) });
 
   // Limits the routes registered from here on: not the docs, the health probes or the metrics.

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { EMAIL_VISIBILITIES, type EmailVisibility } from './modules/users/email-visibility.js';
+import { fileErrorReason } from './runtime/file-errors.js';
 import { makePrivateFolder, PRIVATE_FILE_MODE } from './runtime/private-files.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -18,6 +19,8 @@ export interface Config {
    * runs) sharing one Redis each need their own, or they hear each other's events.
    */
   readonly redisPrefix: string;
+  /** How long start-up waits for PostgreSQL and Redis to answer (they may be starting too); 0: try once. */
+  readonly startupWaitSeconds: number;
   /** Keys the hashes under which session ids are stored; every instance must share it. */
   readonly secretKey: string;
   /** Origins besides the request's own host that may make unsafe requests, e.g. `https://app.example.com`. */
@@ -71,7 +74,7 @@ const TWO_WEEKS_SECONDS = 14 * 24 * 60 * 60;
 
 type Env = Record<string, string | undefined>;
 
-export type StorageConfig = Pick<Config, 'databaseUrl' | 'redisUrl' | 'redisPrefix'>;
+export type StorageConfig = Pick<Config, 'databaseUrl' | 'redisUrl' | 'redisPrefix' | 'startupWaitSeconds'>;
 
 /** Reads and validates the configuration; throws a ConfigError naming the variable at fault. */
 export function loadConfig(env: Env = process.env): Config {
@@ -111,6 +114,7 @@ export function loadStorageConfig(env: Env = process.env): StorageConfig {
     databaseUrl: readDatabaseUrl(env.DATABASE_URL),
     redisUrl: readRedisUrl(env.REDIS_URL),
     redisPrefix: readNonEmpty(env, 'REDIS_PREFIX', 'messaging:'),
+    startupWaitSeconds: readInteger(env, 'STARTUP_WAIT_SECONDS', 30, 0, 3600),
   });
 }
 
@@ -253,13 +257,24 @@ function dataFolderOf(databaseUrl: string): string {
 function loadOrCreateSecretKey(folder: string): string {
   const file = join(folder, 'secret_key');
   try {
-    const existing = readFileSync(file, 'utf8').trim();
-    if (existing) return existing;
+    try {
+      const existing = readFileSync(file, 'utf8').trim();
+      if (existing) return existing;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    makePrivateFolder(folder);
+    const key = randomBytes(32).toString('base64url');
+    try {
+      writeFileSync(file, key + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+    } catch (error) {
+      // Another process starting beside this one made it first: theirs is the key.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+      throw error;
+    }
+    return key;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new ConfigError(`cannot read or make the secret key ${file} (${fileErrorReason(error)}): `
+      + 'point DATABASE_URL at a folder this user can write, or set SECRET_KEY');
   }
-  makePrivateFolder(folder);
-  const key = randomBytes(32).toString('base64url');
-  writeFileSync(file, key + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
-  return key;
 }

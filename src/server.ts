@@ -1,22 +1,12 @@
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { describeFailure } from './startup-failure.js';
+import { loadConfig } from './config.js';
+import { describeFailure, exitCodeOf } from './startup-failure.js';
 import { warmUpNextTick } from './runtime/next-tick-warm-up.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(describeFailure(error));
-      process.exit(2);
-    }
-    throw error;
-  }
-
+  const config = loadConfig();
   await warmUpNextTick();
-  const app = await buildApp(config);
+  const app = await buildApp(config, { waitForServices: true });
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
@@ -42,7 +32,7 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
 }
 
-main().catch((error) => {
-  console.error(describeFailure(error));
-  process.exit(1);
+main().catch((error: unknown) => {
+  console.error(describeFailure(error, /^(debug|trace)$/.test(process.env.LOG_LEVEL ?? '')));
+  process.exit(exitCodeOf(error));
 });

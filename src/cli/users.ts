@@ -1,10 +1,10 @@
-import { ConfigError, loadStorageConfig } from '../config.js';
+import { loadStorageConfig } from '../config.js';
 import { listenForEndedCredentials } from '../db/credential-notices.js';
 import { openDatabase } from '../db/database.js';
 import { type AccountChange, createAccountsService, DeletedAccountError } from '../modules/users/accounts.service.js';
 import { createUsersRepository } from '../modules/users/users.repository.js';
 import { createRevocationPublisher } from '../realtime/revocation-publisher.js';
-import { describeFailure } from '../startup-failure.js';
+import { describeFailure, exitCodeOf } from '../startup-failure.js';
 
 const USAGE = `Usage: npm run users -- deactivate <username or email>
        npm run users -- activate <username or email>
@@ -76,5 +76,5 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   console.error(describeFailure(error));
-  process.exitCode = error instanceof ConfigError ? 2 : 1;
+  process.exitCode = exitCodeOf(error);
 }

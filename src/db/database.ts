@@ -11,6 +11,8 @@ import { TurnSnapshot } from './turn-snapshot.js';
 import { withStatementCache } from './statement-cache.js';
 import { WalFile } from './wal-file.js';
 import { ErasedTextScrubber } from './erased-text.js';
+import { ConfigError } from '../config.js';
+import { fileErrorReason } from '../runtime/file-errors.js';
 import { makePrivateDatabaseFiles, makePrivateFolder } from '../runtime/private-files.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -62,6 +64,9 @@ export interface DatabaseOptions {
 /** The SQLite file could not be opened for a lock: another process holds it, or has it open when SQLITE_EXCLUSIVE asks for it alone. */
 export class DatabaseInUseError extends Error {}
 
+/** The SQLite file cannot be made or opened where DATABASE_URL says: a setting to correct. */
+export class DatabaseLocationError extends ConfigError {}
+
 /** How long a query waits for a new PostgreSQL connection before failing. */
 const CONNECT_TIMEOUT_SECONDS = 10;
 
@@ -86,16 +91,24 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
 }
 
 function openSqlite(path: string, exclusive: boolean): Database {
-  if (path !== ':memory:') {
-    makePrivateFolder(dirname(path));
-    makePrivateDatabaseFiles(path);
+  const cannotOpen = (error: unknown) => new DatabaseLocationError(
+    `DATABASE_URL: cannot open the SQLite database ${path} (${fileErrorReason(error)}); choose a path in a folder this user can write`,
+    { cause: error });
+  let connection: SQLite.Database;
+  try {
+    if (path !== ':memory:') {
+      makePrivateFolder(dirname(path));
+      makePrivateDatabaseFiles(path);
+    }
+    connection = new SQLite(path);
+  } catch (error) {
+    throw cannotOpen(error);
   }
-  const connection = new SQLite(path);
   try {
     configureSqlite(connection, exclusive);
   } catch (error) {
     connection.close();
-    if (!(error instanceof SQLite.SqliteError && error.code.startsWith('SQLITE_BUSY'))) throw error;
+    if (!(error instanceof SQLite.SqliteError && error.code.startsWith('SQLITE_BUSY'))) throw cannotOpen(error);
     throw new DatabaseInUseError(exclusive
       ? `SQLITE_EXCLUSIVE: another process or connection is using ${path}`
       : `${path} is locked by another process (a service running with SQLITE_EXCLUSIVE=true keeps it until it stops)`,

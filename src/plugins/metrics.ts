@@ -3,7 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../errors.js';
 import { detailAnswer } from '../http/common.schemas.js';
-import { type CounterSeries, createRegistry, type HistogramSeries, PROMETHEUS_CONTENT_TYPE, type Registry } from '../metrics/prometheus.js';
+import { Registry } from 'prom-client';
+import { processMetrics } from '../metrics/process-metrics.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { Bus } from '../realtime/bus.js';
 import type { Hub } from '../realtime/hub.js';
 
@@ -11,83 +13,11 @@ import type { Hub } from '../realtime/hub.js';
 export const UNMATCHED_ROUTE = 'unmatched';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const DURATION_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128];
-
-export interface Metrics {
-  readonly registry: Registry;
-  /** Group commit's observer: called with the size of each batch that committed. */
-  observeGroupCommitBatch(size: number): void;
-  observeRequest(method: string, route: string, status: number, seconds: number): void;
-}
-
-/** The service's metrics; made before the database layer so that group commit can report into them. */
-export function createMetrics(): Metrics {
-  const registry = createRegistry();
-  const requests = registry.counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status code.',
-    labelNames: ['method', 'route', 'status'],
-  });
-  const durations = registry.histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time from receiving a request to having sent its response, by method and route pattern.',
-    labelNames: ['method', 'route'],
-    buckets: DURATION_BUCKETS_SECONDS,
-  });
-  const batchSizes = registry.histogram({
-    name: 'group_commit_batch_size',
-    help: 'Sends that shared one SQLite transaction and fsync, per committed batch (stays empty without group commit).',
-    labelNames: [],
-    buckets: BATCH_SIZE_BUCKETS,
-  });
-  const groupCommit = { batches: 0, units: 0, largestBatch: 0 };
-  registry.collected({
-    name: 'group_commit_batches_total', type: 'counter', help: 'Group-commit batches committed.',
-    read: () => groupCommit.batches,
-  });
-  registry.collected({
-    name: 'group_commit_messages_total', type: 'counter',
-    help: 'Sends (one message each) that went through a committed group-commit batch, including ones rolled back alone.',
-    read: () => groupCommit.units,
-  });
-  registry.collected({
-    name: 'group_commit_largest_batch', type: 'gauge', help: 'The largest group-commit batch since the start.',
-    read: () => groupCommit.largestBatch,
-  });
-
-  // The series of each route and method, found once: formatting label sets on every request cost more
-  // than the rest of the observation. Routes, methods and the statuses we answer are few.
-  interface RouteSeries { duration: HistogramSeries; byStatus: Map<number, CounterSeries> }
-  const seriesByRoute = new Map<string, Map<string, RouteSeries>>();
-  const seriesOf = (method: string, route: string): RouteSeries => {
-    let byMethod = seriesByRoute.get(route);
-    if (!byMethod) seriesByRoute.set(route, (byMethod = new Map()));
-    let series = byMethod.get(method);
-    if (!series) byMethod.set(method, (series = { duration: durations.labels({ method, route }), byStatus: new Map() }));
-    return series;
-  };
-
-  return {
-    registry,
-    observeGroupCommitBatch(size) {
-      groupCommit.batches += 1;
-      groupCommit.units += size;
-      groupCommit.largestBatch = Math.max(groupCommit.largestBatch, size);
-      batchSizes.observe({}, size);
-    },
-    observeRequest(method, route, status, seconds) {
-      const series = seriesOf(method, route);
-      let requestsOfStatus = series.byStatus.get(status);
-      if (!requestsOfStatus) series.byStatus.set(status, (requestsOfStatus = requests.labels({ method, route, status: String(status) })));
-      requestsOfStatus.inc();
-      series.duration.observe(seconds);
-    },
-  };
-}
 
 export interface MetricsPluginOptions {
-  metrics: Metrics;
+  /** The app's registry, and its metrics in it. */
+  registry: Registry;
+  metrics: ServiceMetrics;
   hub: Hub;
   bus: Bus;
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`; when null it is open. */
@@ -103,11 +33,11 @@ const metricsUnauthorized = () =>
  */
 export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPluginOptions) => {
   const { metrics, hub, bus } = opts;
-  metrics.registry.collected({
+  metrics.collect({
     name: 'websocket_connections', type: 'gauge', help: 'WebSocket connections open on this instance.',
     read: () => hub.openCount,
   });
-  metrics.registry.collected({
+  metrics.collect({
     name: 'realtime_publish_lost_total', type: 'counter',
     help: 'Real-time events that could not be published because the broker (Redis) was unreachable.',
     read: () => bus.lostCount,
@@ -127,8 +57,8 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPlugin
         hide: url.endsWith('/'),
         tags: ['operations'],
         summary: 'Metrics in Prometheus text format',
-        description: 'Request counts and durations by route pattern, open WebSockets, group-commit batches and lost '
-          + 'real-time events. Open unless the service runs with `METRICS_TOKEN`, in which case it needs '
+        description: 'Request counts and durations by route pattern, open WebSockets, group-commit batches, lost '
+          + 'real-time events, and the process\'s CPU, memory, heap, garbage collection and event-loop lag. Open unless the service runs with `METRICS_TOKEN`, in which case it needs '
           + '`Authorization: Bearer <METRICS_TOKEN>`.',
         security: [],
         response: {
@@ -141,7 +71,8 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPlugin
       },
     }, async (req, reply) => {
       if (expectedDigest !== null && !bearerMatches(req, expectedDigest)) throw metricsUnauthorized();
-      return reply.type(PROMETHEUS_CONTENT_TYPE).send(metrics.registry.expose());
+      const everything = Registry.merge([opts.registry, processMetrics()]);
+      return reply.type(everything.contentType).send(await everything.metrics());
     });
   }
 }, { name: 'metrics' });

@@ -6,9 +6,10 @@ import { register, signUp } from '../helpers/client.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { closed, connect, listen } from '../helpers/sockets.js';
 
-const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*")*\})? (-?[0-9.e+-]+|\+Inf|-Inf|NaN)$/;
+// prom-client writes NaN as `Nan`, which Prometheus reads (its parser takes any letter case).
+const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*")*\})? (-?[0-9.e+-]+|\+Inf|-Inf|NaN|Nan)$/;
 
-/** The samples of a scrape, by `name{labels}` exactly as written. */
+/** The samples of a scrape, by `name{labels}` with the labels in alphabetical order (their order carries no meaning). */
 async function scrape(app: FastifyInstance, headers: Record<string, string> = {}): Promise<Map<string, number>> {
   const res = await app.inject({ method: 'GET', url: '/metrics', headers });
   assert.equal(res.statusCode, 200, res.body);
@@ -16,7 +17,9 @@ async function scrape(app: FastifyInstance, headers: Record<string, string> = {}
   for (const line of res.body.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
     const cut = line.lastIndexOf(' ');
-    samples.set(line.slice(0, cut), Number(line.slice(cut + 1)));
+    const series = /^([^{]+)(?:\{(.*)\})?$/.exec(line.slice(0, cut))!;
+    const labels = series[2] === undefined ? '' : `{${series[2].split(/,(?=[a-zA-Z_]+=")/).sort().join(',')}}`;
+    samples.set(series[1] + labels, Number(line.slice(cut + 1)));
   }
   return samples;
 }
@@ -39,12 +42,13 @@ describeEachDatabase('metrics', (kind) => {
     const lines = res.body.split('\n');
     assert.equal(lines.at(-1), '', 'ends with a newline');
     const typed = new Map<string, string>();
-    for (const line of lines.slice(0, -1)) {
+    // Empty lines are allowed between samples, and ignored.
+    for (const line of lines.filter((text) => text !== '')) {
       const type = /^# TYPE (\S+) (counter|gauge|histogram)$/.exec(line);
       if (type) typed.set(type[1], type[2]);
       else if (!line.startsWith('# HELP ')) assert.match(line, SAMPLE_LINE);
     }
-    assert.deepEqual(Object.fromEntries([...typed].sort()), {
+    const ours = {
       group_commit_batch_size: 'histogram',
       group_commit_batches_total: 'counter',
       group_commit_largest_batch: 'gauge',
@@ -53,7 +57,19 @@ describeEachDatabase('metrics', (kind) => {
       http_requests_total: 'counter',
       realtime_publish_lost_total: 'counter',
       websocket_connections: 'gauge',
-    });
+    };
+    // The process's own, from prom-client's default metrics.
+    const processes = {
+      process_cpu_seconds_total: 'counter',
+      process_resident_memory_bytes: 'gauge',
+      nodejs_heap_size_used_bytes: 'gauge',
+      nodejs_gc_duration_seconds: 'histogram',
+      nodejs_eventloop_lag_p99_seconds: 'gauge',
+      nodejs_active_handles_total: 'gauge',
+    };
+    for (const [name, type] of Object.entries({ ...ours, ...processes })) assert.equal(typed.get(name), type, name);
+    const unexpected = [...typed.keys()].filter((name) => !(name in ours) && !/^(process|nodejs)_/.test(name));
+    assert.deepEqual(unexpected, []);
     for (const name of typed.keys()) assert.ok(lines.some((line) => line.startsWith(`# HELP ${name} `)), name);
   });
 
@@ -93,10 +109,10 @@ describeEachDatabase('metrics', (kind) => {
     const samples = await scrape(app);
     const prefix = 'http_request_duration_seconds';
     const labels = 'method="GET",route="/healthz"';
-    const buckets = [...samples].filter(([key]) => key.startsWith(`${prefix}_bucket{${labels},le=`));
+    const buckets = [...samples].filter(([key]) => key.startsWith(`${prefix}_bucket{le=`) && key.endsWith(`,${labels}}`));
     assert.ok(buckets.length > 5);
     for (let i = 1; i < buckets.length; i += 1) assert.ok(buckets[i][1] >= buckets[i - 1][1], 'cumulative');
-    assert.equal(samples.get(`${prefix}_bucket{${labels},le="+Inf"}`), 3);
+    assert.equal(samples.get(`${prefix}_bucket{le="+Inf",${labels}}`), 3);
     assert.equal(samples.get(`${prefix}_count{${labels}}`), 3);
     const sum = samples.get(`${prefix}_sum{${labels}}`)!;
     assert.ok(sum > 0 && sum < 3, `sum ${sum} s`);
