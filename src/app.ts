@@ -16,6 +16,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { scheduleSessionPurge } from './modules/auth/session-purge.js';
 import { createSessionsRepository } from './modules/auth/sessions.repository.js';
+import { socketCredentials } from './modules/auth/socket-credentials.js';
 import { blocksRoutes } from './modules/blocks/blocks.routes.js';
 import { createBlocksRepository } from './modules/blocks/blocks.repository.js';
 import { createBlocksService } from './modules/blocks/blocks.service.js';
@@ -166,9 +167,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(messagesRoutes, { messages: createMessagesService({ messages, conversations, blocks, events: hub }) });
   await app.register(conversationsRoutes, { conversations: conversationsService });
   await app.register(blocksRoutes, { blocks });
+  const typing = createTypingService({ conversations, blocks, counters, events: hub });
   await registerRealtime(app, {
-    hub, auth, tokens,
-    typing: createTypingService({ conversations, blocks, counters, events: hub }),
+    hub,
+    authenticate: socketCredentials(auth, tokens),
+    typing: typing.typing,
     countHandshake: handshakeCounter(config, counters),
     trustedOrigins: config.trustedOrigins, heartbeatMs: config.wsHeartbeatSeconds * 1000,
     maxSocketsPerUser: config.wsMaxSocketsPerUser,

@@ -8,7 +8,7 @@ import { csrfTokenMatches } from '../modules/auth/csrf-token.js';
 import type { ActiveSession } from '../modules/auth/sessions.repository.js';
 import type { ActiveToken, TokensService } from '../modules/tokens/tokens.service.js';
 import type { User } from '../modules/users/user.js';
-import { isSameOrTrustedOrigin } from './origin.js';
+import { isSameOrTrustedOrigin } from '../http/origin.js';
 
 const CSRF_HEADER = 'x-csrftoken';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);

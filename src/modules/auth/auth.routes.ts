@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { clearLoginCookies, type CookiePolicy, SESSION_COOKIE, setLoginCookies } from '../../http/cookies.js';
 import { detailAnswer, fieldErrorsAnswer, HashingBusy, OPTIONAL_SESSION } from '../../http/common.schemas.js';
 import { crossSiteLogout } from '../../errors.js';
-import { isCrossSite } from '../../plugins/origin.js';
+import { isCrossSite } from '../../http/origin.js';
 import { UserSchema } from '../users/users.schemas.js';
 import type { AuthService } from './auth.service.js';
 import { LoginBody, LoginResponse, RegisterBody } from './auth.schemas.js';

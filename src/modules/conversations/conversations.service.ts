@@ -1,5 +1,6 @@
 import { fieldError, notFound } from '../../errors.js';
 import type { EventSink } from '../../realtime/events.js';
+import type { ConversationReadEvent } from './conversation-events.js';
 import type { BlocksService } from '../blocks/blocks.service.js';
 import { type EmailVisibility, showPeer, type VisibleUser } from '../users/email-visibility.js';
 import type { User } from '../users/user.js';
@@ -44,10 +45,11 @@ export function createConversationsService(deps: {
         // The reader's other devices update their badge, and the peer sees a read receipt, unless the peer
         // blocked the reader: then the reader's activity is none of the peer's business.
         const peerHears = other.id !== caller.id && await deps.blocks.mayMessage(caller, other);
-        deps.events.publish(peerHears ? [caller.id, other.id] : [caller.id], {
+        const event: ConversationReadEvent = {
           type: 'conversation.read', conversation: conversation.id, reader: caller.id, reader_username: caller.username,
           last_read_id: state.lastReadId, unread_count: state.unreadCount,
-        });
+        };
+        deps.events.publish(peerHears ? [caller.id, other.id] : [caller.id], event);
       }
       return { ...state, conversationId: conversation.id };
     },

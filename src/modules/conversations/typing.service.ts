@@ -1,5 +1,6 @@
 import { type CounterStore, type Limit, windowsOf } from '../../rate-limit/counter-store.js';
 import type { EventSink } from '../../realtime/events.js';
+import type { TypingEvent } from './conversation-events.js';
 import type { BlocksService } from '../blocks/blocks.service.js';
 import type { User } from '../users/user.js';
 import type { ConversationsRepository } from './conversations.repository.js';
@@ -43,7 +44,8 @@ export function createTypingService(deps: {
       // mayMessage both ways: neither has blocked the other (always true for notes to oneself).
       const [peerAllows, senderAllows] = await Promise.all([deps.blocks.mayMessage(sender, peer), deps.blocks.mayMessage(peer, sender)]);
       if (!peerAllows || !senderAllows) return null;
-      deps.events.publish([peer.id], { type: 'typing', conversation: conversation.id, from: sender.id, from_username: sender.username });
+      const event: TypingEvent = { type: 'typing', conversation: conversation.id, from: sender.id, from_username: sender.username };
+      deps.events.publish([peer.id], event);
       return null;
     },
   };

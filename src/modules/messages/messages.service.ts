@@ -1,6 +1,7 @@
 import { ApiError, fieldError, notFound, recipientNotFound } from '../../errors.js';
 import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
-import { type EventSink, publishMessageEvent } from '../../realtime/events.js';
+import type { EventSink } from '../../realtime/events.js';
+import { publishMessageEvent } from './message-events.js';
 import { type BlocksService, cannotMessage } from '../blocks/blocks.service.js';
 import type { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { identifierLookup, type User } from '../users/user.js';

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { isValidHost } from '../http/host.js';
+import { isValidHost } from './host.js';
 
 /**
  * Whether an `Origin` header names the site the request was sent to (same host and port), or one of
