@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildTestInstances } from '../helpers/app.js';
-import { issueToken, signUp, type TestClient } from '../helpers/client.js';
+import { issueToken, passwordFor, signUp, type TestClient } from '../helpers/client.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { assertDatabaseConsistent } from '../helpers/invariants.js';
 
@@ -310,15 +310,29 @@ describeEachDatabase('fuzzing every route', (kind) => {
     const routes = routesOf(app);
     assert.ok(routes.length >= 15, `routes found: ${JSON.stringify(routes)}`);
 
-    /** A request may have logged the session out, replaced it, or revoked the token: start again then. */
+    /** A request may have deleted the account (`DELETE /me/` with the right password): it is registered anew then. */
+    async function registerIfDeleted(username: string): Promise<void> {
+      const res = await app.inject({
+        method: 'POST', url: '/register/', payload: { username, email: `${username}@example.com`, password: passwordFor(username) },
+      });
+      assert.ok(res.statusCode === 201 || res.statusCode === 400, `register ${username} again: ${res.statusCode} ${res.body}`);
+    }
+
+    /** A request may have logged the session out, replaced it, revoked the token or deleted the account: start again then. */
     async function keepCredentialsAlive(client: TestClient, username: string): Promise<void> {
       if ((await client.get('/me/')).statusCode !== 200) {
         client.cookies.clear();
         client.csrfToken = null;
-        assert.equal((await client.login(username)).statusCode, 200);
+        if ((await client.login(username)).statusCode !== 200) {
+          await registerIfDeleted(username);
+          assert.equal((await client.login(username)).statusCode, 200);
+        }
       }
       const me = await app.inject({ method: 'GET', url: '/me/', headers: { authorization: `Token ${token}` } });
-      if (me.statusCode !== 200) token = await issueToken(app, 'carol');
+      if (me.statusCode !== 200) {
+        await registerIfDeleted('carol');
+        token = await issueToken(app, 'carol');
+      }
     }
 
     const users = [[alice, 'alice'], [bob, 'bob']] as const;
