@@ -120,7 +120,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await transactions.settle();
     if (!options.database) await database.destroy();
   });
-  const messages = createMessagesRepository(database.db, transactions, database.dialect, database.erased);
+  const messages = createMessagesRepository(database.db, { transactions, dialect: database.dialect, erased: database.erased });
   const bus: Bus = config.redisUrl ? createRedisBus(config.redisUrl, app.log, config.redisPrefix) : createLocalBus();
   app.addHook('onClose', () => bus.close());
   const hub = createHub(bus, { maxBufferedBytes: config.wsMaxBufferedBytes });

@@ -47,6 +47,17 @@ function readPageSize(raw: string | undefined): number {
   return Math.min(size, MAX_PAGE_SIZE);
 }
 
+/**
+ * A page of a list of `count` rows: places the page (a missing one is a 404) and reads its rows, only when
+ * there are any.
+ */
+export async function readPage<T>(request: PageRequest, count: number,
+  rows: (offset: number, limit: number) => Promise<readonly T[]>): Promise<Page<T>> {
+  const window = pageWindow(request, count);
+  const results = count === 0 ? [] : await rows(window.offset, window.limit);
+  return { count, number: window.number, pages: window.pages, results };
+}
+
 /** The window of a page over `count` rows; an empty first page is valid, any other missing page is not. */
 export function pageWindow(request: PageRequest, count: number): PageWindow {
   const pages = Math.max(1, Math.ceil(count / request.size));

@@ -23,7 +23,7 @@ export interface ActiveSession {
   readonly user: User;
 }
 
-export function createSessionsRepository(db: Kysely<DatabaseSchema>, dialect: Dialect = 'sqlite') {
+export function createSessionsRepository(db: Kysely<DatabaseSchema>, dialect: Dialect) {
   // Every request made with a session runs this.
   const activeSession = prepareQuery((idHash: string, now: number) => db.selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')

@@ -1,5 +1,5 @@
 import { ApiError, fieldError, notFound } from '../../errors.js';
-import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
+import { type Page, type PageRequest, readPage } from '../../http/pagination.js';
 import { type EmailVisibility, showOtherUser, type VisibleUser } from '../users/email-visibility.js';
 import type { User } from '../users/user.js';
 import type { UsersRepository } from '../users/users.repository.js';
@@ -43,10 +43,8 @@ export function createBlocksService(deps: {
 
     async list(blocker: User, request: PageRequest): Promise<Page<VisibleBlock>> {
       const count = await deps.blocks.countBy(blocker.id);
-      const window = pageWindow(request, count);
-      const rows = count === 0 ? [] : await deps.blocks.pageBy(blocker.id, window.offset, window.limit);
-      const results = rows.map((row) => ({ user: show(row.user), created_at: row.created_at }));
-      return { count, number: window.number, pages: window.pages, results };
+      return readPage(request, count, async (offset, limit) => (await deps.blocks.pageBy(blocker.id, offset, limit))
+        .map((row) => ({ user: show(row.user), created_at: row.created_at })));
     },
 
     mayMessage,

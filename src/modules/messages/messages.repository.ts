@@ -1,15 +1,13 @@
-import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import { uniqueViolation } from '../../db/constraint-violation.js';
-import { type TransactionRunner, transactionPerUnit } from '../../db/group-commit.js';
+import type { TransactionRunner } from '../../db/group-commit.js';
 import { rowLimit } from '../../db/limit.js';
-import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
-import { blockOf } from '../blocks/blocks.repository.js';
 import { orderedPair } from '../conversations/conversations.repository.js';
 import type { IdentifierLookup, User } from '../users/user.js';
-import { activeUserBy } from '../users/users.repository.js';
 import { type ConversationRow, inConversation, type MessageRecord } from './message.js';
+import { createMessageQueries } from './message-queries.js';
 import { createPostgresSend } from './postgres-send.js';
 
 export interface OutgoingMessage {
@@ -38,97 +36,21 @@ export interface InsertResult {
  * PostgreSQL a send is one statement instead, which also finds the recipient and checks the block
  * (two for a pair's first message: see postgres-send.ts).
  */
-export function createMessagesRepository(db: Kysely<DatabaseSchema>, transactions: TransactionRunner = transactionPerUnit(db),
-  dialect: Dialect = 'sqlite', erased: () => void = () => {}) {
+export function createMessagesRepository(db: Kysely<DatabaseSchema>, options: {
+  transactions: TransactionRunner;
+  dialect: Dialect;
+  /** Told after a commit that erased text (an edit or a delete); see Database.erased. */
+  erased?: () => void;
+}) {
+  const { transactions, dialect, erased = () => {} } = options;
   const postgresSend = dialect === 'postgres' ? createPostgresSend(db) : null;
 
-  function selectMessages() {
-    return db.selectFrom('messages')
-      .innerJoin('users as sender', 'sender.id', 'messages.sender_id')
-      .innerJoin('users as recipient', 'recipient.id', 'messages.recipient_id')
-      .select(['messages.id', 'messages.conversation_id', 'messages.sender_id', 'messages.recipient_id',
-        'sender.username as sender_username', 'recipient.username as recipient_username',
-        'messages.content', 'messages.created_at', 'messages.edited_at', 'messages.deleted_at', 'messages.client_id']);
-  }
+  const queries = createMessageQueries(db, dialect);
+  const { selectMessages } = queries;
 
   /**
-   * A conversation's rows without the users joined in, and without what the reader knows already: the
-   * conversation and its two members (see inConversation). Each value read costs, ten rows a page.
-   */
-  function selectConversationRows() {
-    return db.selectFrom('messages')
-      .select(['id', 'sender_id', 'content', 'created_at', 'edited_at', 'deleted_at', 'client_id']);
-  }
-
-  /**
-   * The messages of conversation `conversationId` whose ids are within `bounds`, in id order, read from the
-   * (conversation_id, id) index. PostgreSQL is given the range as comparisons of (conversation_id, id) pairs
-   * and the order as both columns: the primary key can then give neither, so whatever its statistics, the
-   * planner cannot walk the primary key instead, filtering out every other conversation's messages as it
-   * goes, which it does for `conversation_id = ?` once statistics show one conversation holding many rows.
-   * SQLite, which plans without statistics, keeps `conversation_id = ?` and the id range on the same index.
-   */
-  function withinConversation<QB extends SelectQueryBuilder<DatabaseSchema, 'messages', object>>(query: QB, conversationId: number,
-    bounds: { above?: number; from?: number; below?: number; upTo?: number }, direction: 'asc' | 'desc'): QB {
-    if (dialect === 'sqlite') {
-      let sliced = query.where('conversation_id', '=', conversationId);
-      if (bounds.above !== undefined) sliced = sliced.where('id', '>', bounds.above);
-      if (bounds.from !== undefined) sliced = sliced.where('id', '>=', bounds.from);
-      if (bounds.below !== undefined) sliced = sliced.where('id', '<', bounds.below);
-      if (bounds.upTo !== undefined) sliced = sliced.where('id', '<=', bounds.upTo);
-      return sliced.orderBy('id', direction) as QB;
-    }
-    const pair = (id: number) => sql<unknown>`(${conversationId}::bigint, ${id}::bigint)`;
-    const lower = bounds.from !== undefined ? sql<boolean>`(conversation_id, id) >= ${pair(bounds.from)}`
-      : sql<boolean>`(conversation_id, id) > ${pair(bounds.above ?? 0)}`;
-    const upper = bounds.below !== undefined ? sql<boolean>`(conversation_id, id) < ${pair(bounds.below)}`
-      : sql<boolean>`(conversation_id, id) <= ${pair(bounds.upTo ?? Number.MAX_SAFE_INTEGER)}`;
-    return query.where(lower).where(upper).orderBy('conversation_id', direction).orderBy('id', direction) as QB;
-  }
-
-  // The send path and the history reads run these shapes on every request: built and compiled once.
-  // No row when the recipient blocked the sender: the block is checked in the statement that writes.
-  const countMessage = prepareQuery((low: number, high: number, at: number, senderId: number, recipientId: number) => db
-    .updateTable('conversations')
-    .set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: at }))
-    .where('user_low_id', '=', low).where('user_high_id', '=', high)
-    .where((eb) => eb.not(eb.exists(blockOf(db, recipientId, senderId))))
-    .returning('id'));
-  const insertMessage = prepareQuery((conversationId: number, senderId: number, recipientId: number, content: string,
-    at: number, clientId: string | null) => db.insertInto('messages').values({
-    conversation_id: conversationId, sender_id: senderId, recipient_id: recipientId, content, created_at: at, client_id: clientId,
-  }).returning('id'));
-  const setLastMessage = prepareQuery((conversationId: number, messageId: number) => db.updateTable('conversations')
-    .set({ last_message_id: messageId }).where('id', '=', conversationId));
-  const advanceMembers = prepareQuery((conversationId: number, messageId: number, recipientId: number, unreadIncrement: number) =>
-    db.updateTable('conversation_members')
-      .set((eb) => ({
-        last_message_id: messageId,
-        hidden: 0,
-        unread_count: eb('unread_count', '+', eb.case().when('user_id', '=', recipientId).then(unreadIncrement).else(0).end()),
-      }))
-      .where('conversation_id', '=', conversationId));
-  const recipientByColumn = {
-    username_lower: prepareQuery((key: string) => activeUserBy(db, 'username_lower', key)),
-    email_lower: prepareQuery((key: string) => activeUserBy(db, 'email_lower', key)),
-  };
-  const blockOfRecipient = prepareQuery((blockerId: number, blockedId: number) => blockOf(db, blockerId, blockedId));
-  const messageById = prepareQuery((id: number) => selectMessages().where('messages.id', '=', id));
-  // A page of the conversation's messages up to `lastId`, read from one end: see pageOfConversation.
-  const pageFrom = (direction: 'asc' | 'desc') => prepareQuery((conversationId: number, lastId: number, limit: number, offset: number) =>
-    withinConversation(selectConversationRows(), conversationId, { upTo: lastId }, direction).limit(rowLimit(limit)).offset(offset));
-  const oldestFirst = pageFrom('asc');
-  const newestFirst = pageFrom('desc');
-  const before = prepareQuery((conversationId: number, beforeId: number, limit: number) =>
-    withinConversation(selectConversationRows(), conversationId, { below: beforeId }, 'desc').limit(rowLimit(limit)));
-  const from = prepareQuery((conversationId: number, fromId: number, limit: number) =>
-    withinConversation(selectConversationRows(), conversationId, { from: fromId }, 'asc').limit(rowLimit(limit)));
-  const oneAtOrBefore = prepareQuery((conversationId: number, id: number) =>
-    withinConversation(db.selectFrom('messages').select('id'), conversationId, { upTo: id }, 'desc').limit(rowLimit(1)));
-
-  /**
-   * Counts a new message in the pair's conversation and answers its id, creating the conversation with
-   * its member rows on the first message. The update locks the conversation row before the message
+   * Counts a new message in the pair's conversation and answers the conversation's id; on the pair's
+   * first message it creates the conversation and its member rows first. The update locks the conversation row before the message
    * takes its id, so that a conversation's messages commit in id order: the last message is the
    * newest, a read mark names a message older than any still in flight, and a reader paging with
    * after= never skips one.
@@ -140,18 +62,18 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
    * that read first could not wait for another writer's lock (SQLite refuses at once rather than risk
    * a deadlock), where a first write waits out the busy timeout.
    */
-  async function countInConversation(trx: Transaction<DatabaseSchema>, senderId: number, recipientId: number, at: number): Promise<number> {
+  async function countOrCreateConversation(trx: Transaction<DatabaseSchema>, senderId: number, recipientId: number, at: number): Promise<number> {
     const [low, high] = orderedPair(senderId, recipientId);
-    const counted = await countMessage.first(trx, low, high, at, senderId, recipientId);
+    const counted = await queries.countMessageUnlessBlocked.first(trx, low, high, at, senderId, recipientId);
     if (counted) return counted.id;
     // No row: the pair's first message, or a block.
-    if (recipientId !== senderId && await blockOfRecipient.first(trx, recipientId, senderId)) throw new SendBlocked();
+    if (recipientId !== senderId && await queries.recipientBlocksSender.first(trx, recipientId, senderId)) throw new SendBlocked();
     // Concurrent first messages: the unique pair lets one insert win; the others wait for it and count in its row.
     await trx.insertInto('conversations')
       .values({ user_low_id: low, user_high_id: high, last_message_id: null, message_count: 0, updated_at: at })
       .onConflict((oc) => oc.columns(['user_low_id', 'user_high_id']).doNothing())
       .execute();
-    const { id } = (await countMessage.first(trx, low, high, at, senderId, recipientId))!;
+    const { id } = (await queries.countMessageUnlessBlocked.first(trx, low, high, at, senderId, recipientId))!;
     const members = low === high ? [low] : [low, high];
     await trx.insertInto('conversation_members')
       .values(members.map((userId) => ({ conversation_id: id, user_id: userId, last_read_id: 0, unread_count: 0, hidden: 0 })))
@@ -172,7 +94,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
   async function findRecipientAndSend(message: OutgoingMessage): Promise<{ recipient: User; sent?: { id: number; conversationId: number } } | null> {
     if (postgresSend === null) {
       const { column, key } = message.recipient;
-      return await recipientByColumn[column].first(db, key).then((recipient) => recipient ? { recipient } : null);
+      return await queries.activeRecipientBy[column].first(db, key).then((recipient) => recipient ? { recipient } : null);
     }
     const result = await postgresSend.send(message);
     if (result === null) return null;
@@ -192,13 +114,13 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
         if (!found) return 'no-recipient';
         const { recipient } = found;
         const { id, conversationId } = found.sent ?? await transactions.run(async (trx) => {
-          const conversationId = await countInConversation(trx, message.sender.id, recipient.id, message.at);
-          const { id } = (await insertMessage.first(trx, conversationId, message.sender.id, recipient.id,
+          const conversationId = await countOrCreateConversation(trx, message.sender.id, recipient.id, message.at);
+          const { id } = (await queries.insertMessage.first(trx, conversationId, message.sender.id, recipient.id,
             message.content, message.at, message.clientId))!;
-          await setLastMessage.run(trx, conversationId, id);
+          await queries.setLastMessage.run(trx, conversationId, id);
           // Both members' inbox rows move to this message; the recipient has one more unread.
           const unreadIncrement = recipient.id === message.sender.id ? 0 : 1;
-          await advanceMembers.run(trx, conversationId, id, recipient.id, unreadIncrement);
+          await queries.advanceMembers.run(trx, conversationId, id, recipient.id, unreadIncrement);
           return { id, conversationId };
         });
         return {
@@ -227,7 +149,7 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
     },
 
     findById(id: number): Promise<MessageRecord | undefined> {
-      return messageById.first(db, id);
+      return queries.messageById.first(db, id);
     },
 
     findSent,
@@ -241,27 +163,27 @@ export function createMessagesRepository(db: Kysely<DatabaseSchema>, transaction
      */
     async pageOfConversation(conversationId: number, members: Members, lastId: number, offset: number, limit: number,
       count: number): Promise<MessageRecord[]> {
-      if (offset <= count / 2) return inMembers(await oldestFirst.all(db, conversationId, lastId, limit, offset), conversationId, members);
+      if (offset <= count / 2) return inMembers(await queries.pageOldestFirst.all(db, conversationId, lastId, limit, offset), conversationId, members);
       const fromEnd = Math.max(0, count - offset - limit);
-      const rows = await newestFirst.all(db, conversationId, lastId, Math.min(limit, count - offset), fromEnd);
+      const rows = await queries.pageNewestFirst.all(db, conversationId, lastId, Math.min(limit, count - offset), fromEnd);
       return inMembers(rows.reverse(), conversationId, members);
     },
 
     /** Up to `limit` messages older than `beforeId`, newest first, and whether more lie beyond. */
     async sliceBefore(conversationId: number, members: Members, beforeId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
-      const rows = await before.all(db, conversationId, beforeId, limit + 1);
+      const rows = await queries.rowsOlderThan.all(db, conversationId, beforeId, limit + 1);
       return { rows: inMembers(rows.slice(0, limit), conversationId, members), more: rows.length > limit };
     },
 
     /** Up to `limit` messages from `fromId` on (inclusive), oldest first, and whether more lie beyond. */
     async sliceFrom(conversationId: number, members: Members, fromId: number, limit: number): Promise<{ rows: MessageRecord[]; more: boolean }> {
-      const rows = await from.all(db, conversationId, fromId, limit + 1);
+      const rows = await queries.rowsFromId.all(db, conversationId, fromId, limit + 1);
       return { rows: inMembers(rows.slice(0, limit), conversationId, members), more: rows.length > limit };
     },
 
     /** Whether the conversation has a message with an id at most `id`: one probe of the index. */
     async hasMessageAtOrBefore(conversationId: number, id: number): Promise<boolean> {
-      return (await oneAtOrBefore.first(db, conversationId, id)) !== undefined;
+      return (await queries.idAtOrBefore.first(db, conversationId, id)) !== undefined;
     },
 
     /** Changes a message's text; false when it is deleted, or its recipient blocked its sender meanwhile. */

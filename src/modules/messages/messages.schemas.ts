@@ -76,10 +76,10 @@ export const ConversationQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, description: `Keyset form: at most this many messages (default ${HISTORY_DEFAULT_LIMIT}; above ${HISTORY_MAX_LIMIT} counts as ${HISTORY_MAX_LIMIT}).` })),
 });
 
-export const HistorySlice = Type.Object({
+export const HistorySliceSchema = Type.Object({
   results: Type.Array(MessageSchema),
   has_older: Type.Boolean({ description: 'Older messages exist: ask again with before=<the oldest id here>.' }),
   has_newer: Type.Boolean({ description: 'Newer messages exist: ask again with after=<the newest id here>.' }),
 }, { title: 'HistorySlice' });
 
-export const ConversationPage = Type.Union([MessagesPage, HistorySlice]);
+export const ConversationPage = Type.Union([MessagesPage, HistorySliceSchema]);

@@ -1,11 +1,13 @@
 import { ApiError, fieldError, notFound, recipientNotFound } from '../../errors.js';
-import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
+import { type Page, type PageRequest, readPage } from '../../http/pagination.js';
 import type { EventSink } from '../../realtime/events.js';
 import { publishMessageEvent } from './message-events.js';
 import { type BlocksService, cannotMessage } from '../blocks/blocks.service.js';
 import type { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { identifierLookup, type User } from '../users/user.js';
+import type { Static } from 'typebox';
 import type { MessageRecord } from './message.js';
+import type { HistorySliceSchema } from './messages.schemas.js';
 import type { InsertResult, MessagesRepository } from './messages.repository.js';
 
 export interface SendMessageInput {
@@ -17,11 +19,8 @@ export interface SendMessageInput {
 /** Where a keyset read of history starts: exactly one of the three. */
 export type HistoryCursor = { before: number } | { after: number } | { around: number };
 
-export interface HistorySlice {
-  results: MessageRecord[];
-  has_older: boolean;
-  has_newer: boolean;
-}
+/** A slice of history as the service reads it: the answer's schema, with the messages as stored. */
+export type HistorySlice = Omit<Static<typeof HistorySliceSchema>, 'results'> & { results: MessageRecord[] };
 
 const notYourMessage = () => new ApiError(403, { detail: 'You do not have permission to perform this action.' });
 const deletedMessage = () => new ApiError(409, { detail: 'This message was deleted.' });
@@ -63,6 +62,13 @@ export function createMessagesService(deps: {
     return message;
   }
 
+  /** A message the caller sent: 404 unless they sent or received it, 403 unless they sent it. */
+  async function getSent(caller: User, id: number): Promise<MessageRecord> {
+    const message = await get(caller, id);
+    if (message.sender_id !== caller.id) throw notYourMessage();
+    return message;
+  }
+
   return {
     async send(sender: User, input: SendMessageInput): Promise<InsertResult> {
       assertValidContent(input.content);
@@ -88,15 +94,13 @@ export function createMessagesService(deps: {
      * it at all, asked before the body of the edit is read. `edit` asks again, where it writes.
      */
     async assertEditable(caller: User, id: number): Promise<void> {
-      const message = await get(caller, id);
-      if (message.sender_id !== caller.id) throw notYourMessage();
+      await getSent(caller, id);
     },
 
     /** Changes the text of a message; only its sender may, and not once it is deleted. */
     async edit(caller: User, id: number, content: string): Promise<MessageRecord> {
       assertValidContent(content);
-      const message = await get(caller, id);
-      if (message.sender_id !== caller.id) throw notYourMessage();
+      const message = await getSent(caller, id);
       if (message.deleted_at !== null) throw deletedMessage();
       // An edit changes what the recipient reads and tells their sockets: blocked, the sender may not.
       await deps.blocks.assertMayMessage(caller, { id: message.recipient_id });
@@ -112,8 +116,7 @@ export function createMessagesService(deps: {
 
     /** Deletes a message, leaving a tombstone; only its sender may. Deleting twice is harmless. */
     async remove(caller: User, id: number): Promise<MessageRecord> {
-      const message = await get(caller, id);
-      if (message.sender_id !== caller.id) throw notYourMessage();
+      const message = await getSent(caller, id);
       if (await deps.messages.softDelete(message, now())) {
         const deleted = await get(caller, id);
         publishMessageEvent(deps.events, 'message.deleted', deleted);
@@ -125,9 +128,7 @@ export function createMessagesService(deps: {
     /** Everything the caller sent or received, oldest first. */
     async listOwn(caller: User, request: PageRequest): Promise<Page<MessageRecord>> {
       const count = await deps.conversations.countMessagesOf(caller.id);
-      const window = pageWindow(request, count);
-      const results = count === 0 ? [] : await deps.messages.pageOfUser(caller.id, window.offset, window.limit);
-      return { count, number: window.number, pages: window.pages, results };
+      return readPage(request, count, (offset, limit) => deps.messages.pageOfUser(caller.id, offset, limit));
     },
 
     /** The conversation between the caller and `peer` (a username or email), oldest first. */
@@ -136,12 +137,10 @@ export function createMessagesService(deps: {
       if (!found) throw notFound();
       const { conversation } = found;
       const count = conversation?.message_count ?? 0;
-      const window = pageWindow(request, count);
-      const results = conversation && conversation.last_message_id !== null && count > 0
-        ? await deps.messages.pageOfConversation(conversation.id, [caller, found.peer], conversation.last_message_id,
-          window.offset, window.limit, count)
-        : [];
-      return { count, number: window.number, pages: window.pages, results };
+      const lastId = conversation?.last_message_id ?? null;
+      return readPage(request, count, async (offset, limit) => (lastId === null
+        ? []
+        : deps.messages.pageOfConversation(conversation!.id, [caller, found.peer], lastId, offset, limit, count)));
     },
 
     /**

@@ -5,7 +5,7 @@ import { prepareQuery } from '../../db/prepared-query.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import type { User } from '../users/user.js';
 
-export function createTokensRepository(db: Kysely<DatabaseSchema>, dialect: Dialect = 'sqlite') {
+export function createTokensRepository(db: Kysely<DatabaseSchema>, dialect: Dialect) {
   // Every request made with a token runs this.
   const tokenUser = prepareQuery((idHash: string) => db.selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')

@@ -1,6 +1,6 @@
 import type { CredentialNotices } from '../../db/credential-notices.js';
 import { ApiError, invalidCredentials, notFound } from '../../errors.js';
-import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
+import { type Page, type PageRequest, readPage } from '../../http/pagination.js';
 import { accessKeyHasher, newAccessKey } from '../auth/access-key.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { CredentialCache } from '../auth/credential-cache.js';
@@ -105,10 +105,8 @@ export function createTokensService(deps: {
     /** The user's tokens, newest first; `current` marks the one the request was made with. */
     async list(user: User, current: ActiveToken | null, request: PageRequest): Promise<Page<TokenRecord>> {
       const count = await deps.tokens.countBy(user.id);
-      const window = pageWindow(request, count);
-      const rows = count === 0 ? [] : await deps.tokens.pageBy(user.id, window.offset, window.limit);
-      const results = rows.map((row) => ({ id: tokenIdOf(row.id_hash), createdAt: row.created_at, current: row.id_hash === current?.idHash }));
-      return { count, number: window.number, pages: window.pages, results };
+      return readPage(request, count, async (offset, limit) => (await deps.tokens.pageBy(user.id, offset, limit))
+        .map((row) => ({ id: tokenIdOf(row.id_hash), createdAt: row.created_at, current: row.id_hash === current?.idHash })));
     },
 
     /** Revokes one of the user's tokens by its id (a lost device's, say); another user's is not found. */

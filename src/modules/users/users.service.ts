@@ -1,4 +1,4 @@
-import { type Page, type PageRequest, pageWindow } from '../../http/pagination.js';
+import { type Page, type PageRequest, readPage } from '../../http/pagination.js';
 import { type EmailVisibility, showOtherUser, type VisibleUser } from './email-visibility.js';
 import type { User } from './user.js';
 import type { UsersRepository } from './users.repository.js';
@@ -12,9 +12,7 @@ export function createUsersService(deps: { users: UsersRepository; emailVisibili
      */
     async list(caller: User, request: PageRequest, search = ''): Promise<Page<VisibleUser>> {
       const count = await deps.users.countListed(caller.id, search);
-      const window = pageWindow(request, count);
-      const results = await deps.users.pageListed(caller.id, search, window.offset, window.limit);
-      return { count, number: window.number, pages: window.pages, results: results.map(show) };
+      return readPage(request, count, async (offset, limit) => (await deps.users.pageListed(caller.id, search, offset, limit)).map(show));
     },
   };
 }
