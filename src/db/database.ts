@@ -5,6 +5,7 @@ import { type DialectAdapter, Kysely, SqliteAdapter, SqliteDialect } from 'kysel
 import postgres, { type Options, type Sql } from 'postgres';
 import type { DatabaseSchema } from './schema.js';
 import { DirectPostgres } from './direct-postgres.js';
+import { runDirectly } from './direct-runner.js';
 import { PostgresJsDialect } from './postgres-js-dialect.js';
 import { DirectSqlite } from './direct-sqlite.js';
 import { TurnSnapshot } from './turn-snapshot.js';
@@ -55,8 +56,8 @@ export interface DatabaseOptions {
   /**
    * SQLite only: this connection alone opens the file. It takes SQLite's locks once and keeps them,
    * and keeps the WAL index in its own memory rather than in shared memory. No other process or
-   * connection can use the file until this one closes. (Once faster; since the reads of a turn share
-   * one transaction, see TurnSnapshot, it measures the same as the default.)
+   * connection can use the file until this one closes. It guarantees that nothing else opens the file; it
+   * is no faster than the default (see docs/storage.md).
    */
   readonly sqliteExclusive?: boolean;
 }
@@ -118,7 +119,7 @@ function openSqlite(path: string, exclusive: boolean): Database {
   const snapshot = new TurnSnapshot(connection);
   const wal = walFileOf(connection);
   const db = new Kysely<DatabaseSchema>({ dialect: new TransactionalDdlSqliteDialect({ database: snapshot.endingBeforeEachStatement(statements) }) });
-  new DirectSqlite(db, statements, snapshot, wal);
+  runDirectly(db, new DirectSqlite(statements, snapshot, wal));
   const scrubber = new ErasedTextScrubber(connection);
   return {
     db,
@@ -158,8 +159,8 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     connection: {
       // The hot statements are prepared once per connection and planned once, generically: their shapes
       // leave the planner one index to use whatever the parameters (test/db/query-plans.test.ts). Left to
-      // choose, PostgreSQL planned a history page anew on every run, as its generic plan for a LIMIT given
-      // as a parameter looked dearer than the custom ones. Unprepared statements are planned each time anyway.
+      // choose, PostgreSQL plans a history page anew on every run, because its generic plan for a LIMIT given
+      // as a parameter looks costlier than the custom ones. Unprepared statements are planned each time anyway.
       plan_cache_mode: 'force_generic_plan',
       ...(options.searchPath ? { search_path: options.searchPath } : {}),
       // Parameters in the URL (`?options=-c ...`, `application_name`) win over these.
@@ -180,7 +181,7 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     },
   });
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresJsDialect(sql) });
-  new DirectPostgres(db, sql);
+  runDirectly(db, new DirectPostgres(sql));
   return {
     db,
     dialect: 'postgres',

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { type DirectResult, type DirectRunner, type Executor, runDirectly } from './direct-runner.js';
+import { type DirectResult, type DirectRunner, type Executor } from './direct-runner.js';
 import { WRITE_COMMANDS } from './postgres-js-dialect.js';
 
 /**
@@ -23,9 +23,8 @@ export class DirectPostgres implements DirectRunner {
     for (const send of waiting) send();
   };
 
-  constructor(db: Executor, sql: Sql) {
+  constructor(sql: Sql) {
     this.#sql = sql;
-    runDirectly(db, this);
   }
 
   run(executor: Executor, sql: string, parameters: readonly unknown[]): Promise<DirectResult> | undefined {

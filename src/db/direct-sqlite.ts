@@ -26,11 +26,10 @@ export class DirectSqlite implements DirectRunner {
   readonly #wal: WalFile | null;
 
   /** `wal`: the database's WAL file, when it has one (not in memory, and in WAL mode). */
-  constructor(db: Executor, statements: StatementCache, snapshot: TurnSnapshot, wal: WalFile | null) {
+  constructor(statements: StatementCache, snapshot: TurnSnapshot, wal: WalFile | null) {
     this.#statements = statements;
     this.#snapshot = snapshot;
     this.#wal = wal;
-    runDirectly(db, this);
   }
 
   /** Runs `sql` now and answers its result, or answers undefined when `executor` may not use the connection now. */
@@ -56,8 +55,7 @@ export class DirectSqlite implements DirectRunner {
    * does not wait for the disk, and the WAL is then flushed (fdatasync) on libuv's thread pool. That is
    * what synchronous=FULL does, on the event loop, inside the commit: the caller learns of the commit
    * only once it is as durable as FULL makes it, and the event loop serves other requests meanwhile
-   * rather than waiting for the disk (1.4 ms a login on average, and up to 9 ms, on this machine's disk
-   * during a storm of logins). The setting is NORMAL only within this synchronous call, so no other
+   * rather than waiting for the disk (see docs/performance-history.md, "The login storm"). The setting is NORMAL only within this synchronous call, so no other
    * commit is ever made with it. Unlike under FULL, another request may read what the transaction wrote
    * before it is on the disk.
    */

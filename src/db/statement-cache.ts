@@ -44,9 +44,8 @@ export function withStatementCache(connection: SQLite.Database, maxStatements = 
  * better-sqlite3 builds each row through V8's C++ API, a value at a time, and each value set that way
  * costs more than SQLite takes to read it: under load, half of a history page's statement time. So a
  * read whose rows JSON carries exactly (see jsonRowsOf) has SQLite write all of them as one JSON array
- * of arrays, one value for V8 to receive, which JSON.parse reads far faster (a page of ten messages:
- * 9.4 µs instead of 14.6). Any other statement is read as arrays, and made into objects in JavaScript
- * rather than through the API property by property (twice as fast again).
+ * of arrays, one value for V8 to receive, which JSON.parse reads faster. Any other statement is read as
+ * arrays, and made into objects in JavaScript rather than through the API property by property.
  * The names are read once, when the statement is prepared: a cached `select *` would keep them
  * across a schema change, so queries name their columns.
  */
@@ -104,8 +103,8 @@ function jsonRowsOf(connection: SQLite.Database, sql: string, columns: readonly 
 
 /**
  * A function making a row's object from its values, written for these column names as one object
- * literal: every row then has its final shape at once, where setting the names one by one made V8
- * grow each object through a chain of shapes (a page of ten messages: 1.5 µs less). Columns sharing
+ * literal: every row then has its final shape at once, where setting the names one by one makes V8
+ * grow each object through a chain of shapes. Columns sharing
  * a name keep the last value, in the place of the first, as better-sqlite3's own objects do.
  */
 function rowBuilder(names: readonly string[]): (values: unknown[]) => Record<string, unknown> {

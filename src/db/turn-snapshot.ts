@@ -6,8 +6,8 @@ import type { SqliteDatabase } from 'kysely';
  *
  * In WAL mode every statement run outside a transaction is a read transaction of its own, which takes
  * and drops a read lock on the WAL index with two `fcntl` calls: six for a page of history (session,
- * peer, page), and this kind of virtual machine makes system calls dear (17–45 % more pages a second
- * without them, in alternating runs). Reads let in here share one transaction, and so one pair of calls,
+ * peer, page), and system calls are costly on a virtual machine (see docs/performance-history.md,
+ * "What was done, with its measurements"). Reads let in here share one transaction, and so one pair of calls,
  * with every other read of the turn, and it ends at the end of the turn (`setImmediate`). They all see
  * the database as it was at the first of them, which is what they would have seen had they run a moment
  * earlier. A client still reads what it wrote through another process: a request is read in the turn

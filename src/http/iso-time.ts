@@ -9,10 +9,10 @@ const twoDigits = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 const threeDigits = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
 
 /**
- * `new Date(millis).toISOString()`, a few times faster for a whole millisecond between 1970 and the
- * year 10000 (anything else is left to `toISOString`): the date part is kept from the last call, and
- * the time of day is written out by hand. Every message an answer holds has a time to format, most
- * of a page's of one day, and `toISOString` took about 4 % of the service's time serving history pages.
+ * `new Date(millis).toISOString()` for a whole millisecond between 1970 and the year 10000 (anything else
+ * is left to `toISOString`), with the date part kept from the last call and the time of day written out
+ * by hand. Every message an answer holds has a time to format, most of a page's on one day, and
+ * `toISOString` was a visible share of a history page's CPU (see docs/performance-history.md).
  */
 export function isoTime(millis: number): string {
   if (!Number.isInteger(millis) || millis < 0 || millis >= YEAR_10000_MS) return new Date(millis).toISOString();

@@ -8,7 +8,7 @@ type LogMethod = (...args: unknown[]) => void;
 /**
  * Fastify's `childLoggerFactory`: each request's logger becomes pino's child logger, with the request
  * id bound, only when the request logs something at a level that is on. Making the child serializes
- * its bindings through the redaction, about 2 % of the CPU of a history page. That is saved at `warn`
+ * its bindings through the redaction on every request, which is saved at `warn`
  * and above, where a request that goes well logs nothing; at `info` (the default) Fastify logs two
  * lines for every request, so every request makes its child. A route with a level or serializers of
  * its own gets its child at once, as Fastify makes it.

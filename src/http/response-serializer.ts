@@ -5,10 +5,9 @@ import type { FastifyInstance } from 'fastify';
 /**
  * Answers are written with `JSON.stringify`, not with serializers compiled from the response schemas.
  * A compiled serializer builds its text from many small pieces, which Node must then join before it
- * can count the bytes and write them: under load that cost more than the whole serialization by
- * `JSON.stringify`, which makes one flat string (in alternating runs: history pages +11 %, users lists
- * +12 %, inboxes +23 %; see docs/performance-history.md). Both write the same text for the
- * same object, since our answers are built with their properties in the schema's order.
+ * can count the bytes and write them; `JSON.stringify` makes one flat string, and every list answers
+ * more a second with it (see docs/performance-history.md). Both write the same text for the same
+ * object, since our answers are built with their properties in the schema's order.
  *
  * What a compiled serializer also did was drop any property its schema does not declare. That guard
  * moves to the tests: with `checked`, every answer is validated against its response schema before it

@@ -6,10 +6,9 @@ const READS = new Set(['GET', 'HEAD']);
  * Answers to reads are written together at the end of the event loop's turn (its check phase, once
  * every request that arrived in the turn has run), rather than each one the moment it is ready, as
  * Redis writes its replies before it next waits for input. Each write to a client that is waiting
- * for it wakes the client up, and on this VM a wake-up is the dearest part of a write: written one by
- * one, a users list's answer cost about 50 µs in `writev`, written together about 5 µs (CPU profiles
- * under the same load; see docs/performance-history.md). An answer waits at most for the rest
- * of its turn. Sends are answered when their group commit lands, all at once already, so other
+ * for it wakes the client up, and on a virtual machine that wake-up is most of a write's cost, which
+ * writing together pays once a turn (see docs/performance-history.md). An answer waits at most for the
+ * rest of its turn. Sends are answered when their group commit lands, all at once already, so other
  * methods are written at once; so are streams (the documentation's files), which must not wait
  * without a listener for their errors.
  *
