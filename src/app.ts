@@ -38,15 +38,15 @@ import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createAccountsService } from './modules/users/accounts.service.js';
 import { createExportService } from './modules/users/export.service.js';
-import { authPlugin } from './plugins/auth.js';
+import { installAuth } from './plugins/auth.js';
 import { installBodyParsers } from './plugins/body-parsers.js';
 import { answerClientError } from './plugins/client-errors.js';
 import { answerFrameworkError, installErrorHandler } from './plugins/error-handler.js';
-import { metricsPlugin } from './plugins/metrics.js';
-import { registerOpenApi } from './plugins/openapi.js';
-import { handshakeCounter, installAddressLimit, openCounterStore, registerRateLimits } from './plugins/rate-limit.js';
+import { installMetrics } from './plugins/metrics.js';
+import { installOpenApi } from './plugins/openapi.js';
+import { handshakeCounter, installAddressLimit, installRateLimits, openCounterStore } from './plugins/rate-limit.js';
 import { installReadBatching } from './plugins/read-batching.js';
-import { registerRealtime } from './plugins/realtime.js';
+import { installRealtime } from './plugins/realtime.js';
 import { installSecurityHeaders, withSecurityHeaders } from './plugins/security-headers.js';
 import { installShutdown } from './plugins/shutdown.js';
 import { installValidation } from './plugins/validation.js';
@@ -134,6 +134,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     notices,
   });
 
+  // Our plugins are install functions that run here, in this order, on the app itself; Fastify's own
+  // plugins (cookies, WebSocket) and each module's routes are registered with app.register.
   installValidation(app);
   installResponseSerializer(app, { checked: options.checkResponses ?? false });
   installBodyParsers(app);
@@ -143,14 +145,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installSecurityHeaders(app);
   installAddressLimit(app, config);
   await app.register(cookie);
-  await app.register(authPlugin, { auth, tokens, config });
-  await registerOpenApi(app);
-  await app.register(metricsPlugin, { registry: metricsRegistry, metrics, hub, bus, token: config.metricsToken });
+  installAuth(app, { auth, tokens, config });
+  await installOpenApi(app);
+  installMetrics(app, { registry: metricsRegistry, metrics, hub, bus, token: config.metricsToken });
   await app.register(healthRoutes, { health: createHealthService({ health: createHealthRepository(database.db, database.dialect) }) });
 
   // Limits the routes registered from here on: not the docs, the health probes or the metrics.
   const counters = await openCounterStore(app, config);
-  await registerRateLimits(app, config, counters);
+  await installRateLimits(app, config, counters);
   const cookies = { secureCookies: config.secureCookies };
   await app.register(authRoutes, { auth, cookies, trustedOrigins: config.trustedOrigins });
   await app.register(tokensRoutes, { tokens });
@@ -168,7 +170,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(conversationsRoutes, { conversations: conversationsService });
   await app.register(blocksRoutes, { blocks });
   const typing = createTypingService({ conversations, blocks, counters, events: hub });
-  await registerRealtime(app, {
+  await installRealtime(app, {
     hub,
     authenticate: socketCredentials(auth, tokens),
     typing: typing.typing,

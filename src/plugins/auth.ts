@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { SESSION_COOKIE } from '../http/cookies.js';
 import { csrfIncorrect, csrfMissing, invalidToken, notAuthenticated, originNotTrusted } from '../errors.js';
@@ -47,7 +46,7 @@ declare module 'fastify' {
  * cookie sent along is not consulted. A bad token is refused with 401, never passed over for the
  * session. The Origin check still applies to every unsafe request, as the API promises.
  */
-export const authPlugin = fp(async (app: FastifyInstance, opts: { auth: AuthService; tokens: TokensService; config: Config }) => {
+export function installAuth(app: FastifyInstance, opts: { auth: AuthService; tokens: TokensService; config: Config }): void {
   const trustedOrigins = new Set(opts.config.trustedOrigins);
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
@@ -90,7 +89,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { auth: AuthServ
     await identifyUser(req);
     if (!req.user) throw notAuthenticated();
   });
-}, { name: 'auth', dependencies: ['@fastify/cookie'] });
+}
 
 /**
  * The key of an `Authorization: Token <key>` (or `Bearer <key>`) header, the scheme in any case.

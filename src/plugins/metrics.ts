@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
 import { ApiError } from '../errors.js';
 import { detailAnswer } from '../http/common.schemas.js';
 import { Registry } from 'prom-client';
@@ -31,7 +30,7 @@ const metricsUnauthorized = () =>
  * Counts and times every request by its route pattern (never the raw URL, so that the number of
  * series stays bounded), and serves everything in Prometheus' text format at `GET /metrics`.
  */
-export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPluginOptions) => {
+export function installMetrics(app: FastifyInstance, opts: MetricsPluginOptions): void {
   const { metrics, hub, bus } = opts;
   metrics.collect({
     name: 'websocket_connections', type: 'gauge', help: 'WebSocket connections open on this instance.',
@@ -75,7 +74,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance, opts: MetricsPlugin
       return reply.type(everything.contentType).send(await everything.metrics());
     });
   }
-}, { name: 'metrics' });
+}
 
 function routeLabel(req: FastifyRequest): string {
   if (req.is404) return UNMATCHED_ROUTE;

@@ -39,7 +39,7 @@ up with \`GET /list-messages/<user>/?after=<last message id seen>\`: nothing fal
  * The OpenAPI 3 document, generated from the same schemas that validate requests, served at
  * `/api/schema/`, with Swagger UI at `/api/docs/` and `/docs/`.
  */
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+export async function installOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       // 3.1: its Schema Objects are JSON Schema, as ours are (`examples` arrays, `type: ["string", "null"]`).

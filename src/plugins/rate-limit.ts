@@ -14,7 +14,7 @@ export type ThrottlePolicy = 'export' | 'login' | 'password-again' | 'registrati
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** See `registerRateLimits`. */
+    /** See `installRateLimits`. */
     throttle?: ThrottlePolicy;
   }
 }
@@ -134,7 +134,7 @@ export function handshakeCounter(config: Config, store: CounterStore): ((userId:
  * - `send`: messages sent per user;
  * - `export`: data exports per user.
  */
-export async function registerRateLimits(app: FastifyInstance, config: Config, store: CounterStore): Promise<void> {
+export async function installRateLimits(app: FastifyInstance, config: Config, store: CounterStore): Promise<void> {
   if (!config.rateLimits) return;
   const loginWindowMs = config.loginFailureWindowSeconds * SECOND;
 

@@ -27,7 +27,7 @@ export interface RealtimeOptions<U extends SocketUser> {
  * `GET /ws/`: the real-time channel. Browsers authenticate with the session cookie; other clients offer
  * their API token as the subprotocol `token.<key>`.
  */
-export async function registerRealtime<U extends SocketUser>(app: FastifyInstance, opts: RealtimeOptions<U>): Promise<void> {
+export async function installRealtime<U extends SocketUser>(app: FastifyInstance, opts: RealtimeOptions<U>): Promise<void> {
   closeSocketsAtShutdown(app, opts.hub);
   await app.register(websocket, {
     errorHandler: socketFailed,
