@@ -34,6 +34,7 @@ import { tokensRoutes } from './modules/tokens/tokens.routes.js';
 import { createTokensRepository } from './modules/tokens/tokens.repository.js';
 import { createTokensService } from './modules/tokens/tokens.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import { webRoutes } from './modules/web/web.routes.js';
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createAccountsService } from './modules/users/accounts.service.js';
@@ -148,6 +149,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installAuth(app, { auth, tokens, config });
   await installOpenApi(app);
   installMetrics(app, { registry: metricsRegistry, metrics, hub, bus, token: config.metricsToken });
+  await app.register(webRoutes);
   await app.register(healthRoutes, { health: createHealthService({ health: createHealthRepository(database.db, database.dialect) }) });
 
   // Limits the routes registered from here on: not the docs, the health probes or the metrics.

@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/** The web app's files, as the service serves them. */
+export interface WebBundle {
+  readonly html: string;
+  readonly script: string;
+  readonly styles: string;
+}
+
+const WEB_FOLDER = fileURLToPath(new URL('../../../web/', import.meta.url));
+
+let bundled: Promise<WebBundle> | null = null;
+
+/**
+ * The web app (web/), bundled by esbuild in memory the first time a page asks for it and kept for the
+ * life of the process: nothing is fetched from outside, and a service that never serves the page (an API
+ * behind another front end, the tests) never pays for the build.
+ */
+export function webBundle(): Promise<WebBundle> {
+  bundled ??= buildWebBundle().catch((error: unknown) => {
+    bundled = null;
+    throw error;
+  });
+  return bundled;
+}
+
+async function buildWebBundle(): Promise<WebBundle> {
+  const [html, result] = await Promise.all([
+    readFile(`${WEB_FOLDER}index.html`, 'utf8'),
+    build({
+      entryPoints: { app: `${WEB_FOLDER}main.tsx`, styles: `${WEB_FOLDER}styles.css` },
+      bundle: true,
+      write: false,
+      outdir: '/',
+      format: 'esm',
+      target: 'es2022',
+      minify: true,
+      jsx: 'automatic',
+      jsxImportSource: 'preact',
+      logLevel: 'silent',
+    }),
+  ]);
+  const output = (suffix: string) => result.outputFiles.find((file) => file.path.endsWith(suffix))!.text;
+  return { html, script: output('app.js'), styles: output('styles.css') };
+}
