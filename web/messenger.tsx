@@ -109,7 +109,7 @@ export function Messenger({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void
           ))}
         </ul>
         {entries.length === 0 && <p class="empty">No conversations yet: search for someone to write to.</p>}
-        {next !== null && <button type="button" class="more" onClick={() => void loadMore()}>More conversations</button>}
+        {next !== null && <MoreWhenSeen onSeen={loadMore} />}
       </aside>
       <section class="pane">
         {peer === null
@@ -120,6 +120,32 @@ export function Messenger({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void
       </div>
     </div>
   );
+}
+
+/**
+ * "More conversations": loads the next page when it scrolls into view, and when pressed (for keyboards
+ * and for lists too short to scroll).
+ */
+function MoreWhenSeen({ onSeen }: { onSeen: () => Promise<void> }) {
+  const button = useRef<HTMLButtonElement>(null);
+  const loading = useRef(false);
+  const load = useCallback(async () => {
+    if (loading.current) return;
+    loading.current = true;
+    try {
+      await onSeen();
+    } finally {
+      loading.current = false;
+    }
+  }, [onSeen]);
+  useEffect(() => {
+    const element = button.current;
+    if (!element) return;
+    const observer = new IntersectionObserver((seen) => { if (seen.some((entry) => entry.isIntersecting)) void load(); });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [load]);
+  return <button type="button" class="more" ref={button} onClick={() => void load()}>More conversations</button>;
 }
 
 /** Finds users by the start of their username; choosing one opens the conversation with them. */

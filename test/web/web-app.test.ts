@@ -184,4 +184,26 @@ describeEachDatabase('the web app in Chromium', (kind) => {
     await visible(alice.getByRole('list', { name: 'Messages' }).getByText('sent during the outage'));
     await bob.getByText('Connection lost. Reconnecting…').waitFor({ state: 'detached', timeout: WAIT_MS });
   });
+
+  test('the inbox loads more conversations as it is scrolled', { skip }, async (t) => {
+    const { app } = await buildTestApp(t, kind);
+    const baseUrl = await listen(app);
+    const browser = await launch(t);
+    const alice = await registeredPage(browser, baseUrl, 'alice');
+    const writers = 22;
+    for (let i = 0; i < writers; i += 1) {
+      const writer = createApiClient({ baseUrl });
+      await writer.register(`writer${i}`, `writer${i}@example.com`, passwordOf('writer'));
+      await writer.login(`writer${i}`, passwordOf('writer'));
+      unwrap(await writer.api.POST('/messages/', { body: { recipient: 'alice', content: `hello from writer ${i}` } }));
+    }
+    await alice.reload();
+    const entries = alice.getByRole('list', { name: 'Conversations' }).getByRole('listitem');
+    await visible(entries.nth(19));
+    assert.equal(await entries.count(), 20, 'one page of the inbox');
+    await alice.getByRole('button', { name: 'More conversations' }).scrollIntoViewIfNeeded();
+    await visible(entries.nth(writers - 1));
+    assert.equal(await entries.count(), writers);
+    await alice.getByRole('button', { name: 'More conversations' }).waitFor({ state: 'detached', timeout: WAIT_MS });
+  });
 });
