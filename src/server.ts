@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { describeFailure, exitCodeOf } from './startup-failure.js';
+import { webBundle } from './modules/web/web-bundle.js';
 import { warmUpNextTick } from './runtime/next-tick-warm-up.js';
 
 async function main(): Promise<void> {
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', shutdown);
 
   await app.listen({ port: config.port, host: config.host });
+  // The web app is bundled now rather than when its first visitor asks (see web-bundle.ts).
+  webBundle().catch((error: unknown) => app.log.error({ err: error }, 'the web app could not be bundled'));
 }
 
 main().catch((error: unknown) => {

@@ -14,9 +14,9 @@ const WEB_FOLDER = fileURLToPath(new URL('../../../web/', import.meta.url));
 let bundled: Promise<WebBundle> | null = null;
 
 /**
- * The web app (web/), bundled by esbuild in memory the first time a page asks for it and kept for the
- * life of the process: nothing is fetched from outside, and a service that never serves the page (an API
- * behind another front end, the tests) never pays for the build.
+ * The web app (web/), bundled by esbuild in memory once and kept for the life of the process; nothing is
+ * fetched from outside. The server starts the build as soon as it listens; an app built without it (the
+ * tests) builds on the first request for the page, and never when nothing asks for it.
  */
 export function webBundle(): Promise<WebBundle> {
   bundled ??= buildWebBundle().catch((error: unknown) => {
