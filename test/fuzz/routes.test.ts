@@ -252,6 +252,8 @@ function plan(routes: RouteTemplate[], input: FuzzRequest): PlannedRequest {
   if (input.mangle === 'double-slash') path = path.replace(/\//, '//');
   if (input.mangle === 'extra-segment') path += `${input.params[0]}/`;
   if (input.mangle === 'random-path') path = input.randomPath;
+  // The root without its slash is still the root: an HTTP request line always has a path.
+  if (path === '') path = '/';
   return {
     url: path + input.query,
     method: input.method ?? route.methods[input.methodIndex % route.methods.length],
