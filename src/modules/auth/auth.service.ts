@@ -86,6 +86,11 @@ export function createAuthService(deps: {
     const candidate = await deps.users.findCredentials(identifier.trim());
     const valid = await passwords.verify(candidate?.password_hash ?? await passwords.dummyHash(), password);
     if (!candidate || !valid) throw invalidCredentials();
+    // A hash in another format (an account imported from the Django service) becomes our argon2id now,
+    // while the password is at hand.
+    if (!passwords.isCurrent(candidate.password_hash)) {
+      await deps.users.replacePasswordHash(candidate.id, candidate.password_hash, await passwords.hash(password));
+    }
     return { id: candidate.id, username: candidate.username, email: candidate.email };
   }
 

@@ -3,12 +3,15 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Algorithm, hash } from '@node-rs/argon2';
 import { hashingBusy } from '../../errors.js';
+import { djangoArgon2AsPhc, isDjangoPbkdf2Hash, verifyDjangoPbkdf2 } from './django-password-hashes.js';
 
 // Algorithm is a const enum, which isolated modules cannot read: 2 is its Argon2id.
 const ARGON2ID = 2 as Algorithm;
 
 // OWASP's argon2id parameters.
 const ARGON2_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+/** How every hash made with ARGON2_OPTIONS begins. */
+const CURRENT_HASH_PREFIX = '$argon2id$v=19$m=19456,t=2,p=1$';
 
 /**
  * Hashes run on threads, but each keeps a core busy for its whole ~15 ms: as many at once as there are
@@ -132,8 +135,10 @@ export function bulkHashPassword(password: string): Promise<string> {
 /** How passwords are hashed and checked. The service takes one, so a test can watch it work. */
 export interface Passwords {
   hash(password: string): Promise<string>;
-  /** False for a wrong password, and for a hash that cannot be read. */
+  /** False for a wrong password, and for a hash that cannot be read. Django's formats are read too. */
   verify(storedHash: string, password: string): Promise<boolean>;
+  /** Whether a stored hash is this service's own argon2id; any other is replaced at the next login. */
+  isCurrent(storedHash: string): boolean;
   /**
    * The hash of a password nobody has, made with the same parameters: an unknown or inactive user's
    * login is verified against it, so that it costs what a wrong password costs.
@@ -147,12 +152,19 @@ export const argon2Passwords: Passwords = {
   hash: hashPassword,
 
   async verify(storedHash, password) {
+    // Hashes imported from the Django service keep their format until their user next logs in.
+    if (isDjangoPbkdf2Hash(storedHash)) return inHashingSlot(() => verifyDjangoPbkdf2(storedHash, password));
     try {
-      return await onHashingThread({ task: 'verify', hash: storedHash, password }) as boolean;
+      const hash = djangoArgon2AsPhc(storedHash) ?? storedHash;
+      return await onHashingThread({ task: 'verify', hash, password }) as boolean;
     } catch (error) {
       if (error instanceof HashingTaskError) return false;
       throw error;
     }
+  },
+
+  isCurrent(storedHash) {
+    return storedHash.startsWith(CURRENT_HASH_PREFIX);
   },
 
   dummyHash() {

@@ -134,6 +134,14 @@ export function createUsersRepository(db: Kysely<DatabaseSchema>, erased: () => 
       return ended;
     },
 
+    /**
+     * Replaces the password hash `previous` with `next`, unless it changed meanwhile (a second login
+     * upgrading the same hash at the same moment writes nothing).
+     */
+    async replacePasswordHash(userId: number, previous: string, next: string): Promise<void> {
+      await db.updateTable('users').set({ password_hash: next }).where('id', '=', userId).where('password_hash', '=', previous).execute();
+    },
+
     /** Marks the user active again; false for a deleted account (no password hash), which stays deleted. */
     async activate(userId: number): Promise<boolean> {
       const result = await db.updateTable('users').set({ is_active: 1 }).where('id', '=', userId).where('password_hash', '<>', '')
