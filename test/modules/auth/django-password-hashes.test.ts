@@ -14,8 +14,8 @@ interface DumpedUser {
   fields: { username: string; password: string };
 }
 
-/** Hashes made by Django 3.2 itself (../shared/fixtures): each user's password is `password-<username>`. */
-const dumped = new Map((JSON.parse(readFileSync(new URL('../../../../shared/fixtures/django-dumpdata.json', import.meta.url), 'utf8')) as DumpedUser[])
+/** Hashes made by Django 3.2 itself (test/fixtures/): each user's password is `password-<username>`. */
+const dumped = new Map((JSON.parse(readFileSync(new URL('../../fixtures/django-dumpdata.json', import.meta.url), 'utf8')) as DumpedUser[])
   .filter((record) => record.model === 'auth.user')
   .map((record) => [record.fields.username, record.fields.password]));
 
