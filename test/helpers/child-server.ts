@@ -82,7 +82,7 @@ export async function createChildDatabase(t: TestContext, kind: DatabaseKind, ap
 }
 
 /** A port nobody listens on right now (the kernel's choice), for a child that must be told its port. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { type ChildServer, createChildDatabase, startChildServer } from '../helpers/child-server.js';
+import { type ChildServer, createChildDatabase, freePort, startChildServer } from '../helpers/child-server.js';
 import { testRedisUrl, whileNoSchemaIsDropped } from '../helpers/databases.js';
 import { tcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -25,15 +24,6 @@ function startExpectingExit(env: Record<string, string>): Promise<Ended> {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, output: stdout + stderr });
     });
   });
-}
-
-/** A port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function temporaryFolder(t: TestContext): string {
@@ -83,7 +73,7 @@ describe('start-up failures are one line naming what to fix', () => {
   });
 
   test('a PostgreSQL that never answers is waited for, then exits 1', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const ended = await startExpectingExit({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test`, STARTUP_WAIT_SECONDS: '1' });
     assert.equal(ended.code, 1);
     assert.match(ended.output, new RegExp(`"msg":"waiting for PostgreSQL at 127\\.0\\.0\\.1:${port} \\(connect ECONNREFUSED`));
@@ -91,7 +81,7 @@ describe('start-up failures are one line naming what to fix', () => {
   });
 
   test('a Redis that never answers is waited for, then exits 1', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const ended = await startExpectingExit({ REDIS_URL: `redis://127.0.0.1:${port}`, STARTUP_WAIT_SECONDS: '1' });
     assert.equal(ended.code, 1);
     assert.match(ended.output, /"msg":"waiting for Redis at/);

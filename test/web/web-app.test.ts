@@ -48,6 +48,18 @@ async function registeredPage(browser: Browser, baseUrl: string, username: strin
   return page;
 }
 
+/** Finds `peer` with the user search and opens the conversation with them. */
+async function openConversation(page: Page, search: string, peer: string): Promise<void> {
+  await page.getByLabel('Search users').fill(search);
+  await page.getByRole('list', { name: 'Users found' }).getByRole('button', { name: peer }).click();
+}
+
+/** Types `text` in the message box and sends it with Enter. */
+async function sendMessage(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByLabel('Message', { exact: true }).press('Enter');
+}
+
 const skip = browserMissing();
 
 describeEachDatabase('the web app in Chromium', (kind) => {
@@ -59,10 +71,8 @@ describeEachDatabase('the web app in Chromium', (kind) => {
     const bob = await registeredPage(browser, baseUrl, 'bob');
 
     // Alice finds Bob and writes to him.
-    await alice.getByLabel('Search users').fill('bo');
-    await alice.getByRole('list', { name: 'Users found' }).getByRole('button', { name: 'bob' }).click();
-    await alice.getByLabel('Message', { exact: true }).fill('Hello, Bob!');
-    await alice.getByLabel('Message', { exact: true }).press('Enter');
+    await openConversation(alice, 'bo', 'bob');
+    await sendMessage(alice, 'Hello, Bob!');
     await visible(alice.getByRole('list', { name: 'Messages' }).getByText('Hello, Bob!'));
 
     // Bob sees it arrive, with the unread badge, without reloading; opening it clears the badge.
@@ -122,20 +132,17 @@ describeEachDatabase('the web app in Chromium', (kind) => {
     const phone = { width: 375, height: 740 };
     const alice = await registeredPage(browser, baseUrl, 'alice', phone);
     const bob = await registeredPage(browser, baseUrl, 'bob');
-    await alice.getByLabel('Search users').fill('bob');
-    await alice.getByRole('list', { name: 'Users found' }).getByRole('button', { name: 'bob' }).click();
+    await openConversation(alice, 'bob', 'bob');
     // At phone width the conversation takes the screen; Back returns to the list.
     assert.equal(await alice.getByLabel('Search users').isVisible(), false);
-    await alice.getByLabel('Message', { exact: true }).fill('first');
-    await alice.getByLabel('Message', { exact: true }).press('Enter');
+    await sendMessage(alice, 'first');
     await visible(alice.getByRole('list', { name: 'Messages' }).getByText('first'));
 
     await bob.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /alice/ }).click();
     await bob.getByRole('button', { name: 'Block' }).click();
     await visible(bob.getByRole('button', { name: 'Unblock' }));
 
-    await alice.getByLabel('Message', { exact: true }).fill('second');
-    await alice.getByLabel('Message', { exact: true }).press('Enter');
+    await sendMessage(alice, 'second');
     await visible(alice.getByRole('alert').getByText('You cannot message this user.'));
 
     await alice.getByRole('button', { name: 'Back' }).click();
@@ -161,10 +168,8 @@ describeEachDatabase('the web app in Chromium', (kind) => {
     const browser = await launch(t);
     const alice = await registeredPage(browser, baseUrl, 'alice');
     const bob = await registeredPage(browser, baseUrl, 'bob');
-    await alice.getByLabel('Search users').fill('bob');
-    await alice.getByRole('list', { name: 'Users found' }).getByRole('button', { name: 'bob' }).click();
-    await alice.getByLabel('Message', { exact: true }).fill('before the restart');
-    await alice.getByLabel('Message', { exact: true }).press('Enter');
+    await openConversation(alice, 'bob', 'bob');
+    await sendMessage(alice, 'before the restart');
     await bob.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /alice/ }).click();
     await visible(bob.getByRole('list', { name: 'Messages' }).getByText('before the restart'));
 
