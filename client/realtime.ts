@@ -99,8 +99,12 @@ export function connectRealtime(options: RealtimeOptions) {
     if (!entry) followed.set(conversation, (entry = { peer, recent: [], settled: 0 }));
     const now = Date.now();
     entry.recent.push({ id: message.id, at: now });
-    // Ids older than the overlap settle: the highest of them is where a catch-up starts.
-    while (entry.recent.length > 0 && entry.recent[0].at < now - CATCH_UP_OVERLAP_MS) {
+    settle(entry, now - CATCH_UP_OVERLAP_MS);
+  }
+
+  /** Ids seen before `before` settle: the highest of them is where a catch-up starts. */
+  function settle(entry: Followed, before: number): void {
+    while (entry.recent.length > 0 && entry.recent[0].at <= before) {
       entry.settled = Math.max(entry.settled, entry.recent.shift()!.id);
     }
   }
@@ -145,10 +149,11 @@ export function connectRealtime(options: RealtimeOptions) {
   /** Reads, for every followed conversation, what was sent since a little before the drop. */
   async function catchUp(): Promise<void> {
     for (const [conversation, entry] of followed) {
-      const beforeDrop = entry.recent.filter((seenId) => seenId.at <= droppedAt - CATCH_UP_OVERLAP_MS).map((seenId) => seenId.id);
-      const earliestRecent = entry.recent.length > 0 ? Math.min(...entry.recent.map((seenId) => seenId.id)) - 1 : Infinity;
-      let after = Math.max(entry.settled, ...beforeDrop, 0);
-      if (after === 0 && earliestRecent !== Infinity) after = Math.max(0, earliestRecent);
+      settle(entry, droppedAt - CATCH_UP_OVERLAP_MS);
+      // Nothing seen that long before the drop: from just below the earliest id seen since.
+      let after = entry.settled > 0 || entry.recent.length === 0
+        ? entry.settled
+        : Math.max(0, Math.min(...entry.recent.map((seenId) => seenId.id)) - 1);
       for (;;) {
         const slice = unwrap(await options.client.api.GET('/list-messages/{recipient}/', {
           params: { path: { recipient: entry.peer }, query: { after, limit: CATCH_UP_PAGE } },
