@@ -54,10 +54,13 @@ export function createSessionsRepository(db: Kysely<DatabaseSchema>, dialect: Di
      * the new session, the user's last login time, and the end of the session it replaces, if any.
      */
     async insert(session: NewSession, replacingIdHash?: string): Promise<void> {
+      // The user's row is updated before the session is inserted: the insert reads that row FOR SHARE on
+      // PostgreSQL, and two logins of one user that each held it shared and then asked to update it would
+      // deadlock. Updating first, the second login waits for the first at its first lock on the row.
       await commitDurably(db, [
         ...(replacingIdHash === undefined ? [] : [deleteSession.bound(replacingIdHash)]),
-        insertSession.bound(session.idHash, session.userId, session.csrfSecret, session.createdAt, session.expiresAt),
         recordLogin.bound(session.userId, session.createdAt),
+        insertSession.bound(session.idHash, session.userId, session.csrfSecret, session.createdAt, session.expiresAt),
       ]);
     },
 
